@@ -1,0 +1,73 @@
+"""Bytes to text: UTF-8 first, then a detected legacy encoding, never silently garbled."""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+
+from ingest.errors import EmptyDocument, FileTooLarge, UnreadableText, UnsupportedFormat
+
+_CONTROL_OK = {"\n", "\r", "\t", "\f"}
+
+
+@dataclass(frozen=True)
+class DecodedText:
+    text: str
+    encoding: str
+
+    @property
+    def note(self) -> str | None:
+        """A line for the user when the file was not UTF-8."""
+        if self.encoding in {"utf_8", "utf-8", "ascii", "utf_8_sig"}:
+            return None
+        return f"read as {self.encoding} (not UTF-8)"
+
+
+def read_limited(path: Path, max_bytes: int) -> bytes:
+    size = path.stat().st_size
+    if size > max_bytes:
+        raise FileTooLarge(
+            f"{path.name} is {size / 1e6:.1f} MB, over the {max_bytes / 1e6:.0f} MB limit; split "
+            "it, or raise DOCQA_MAX_FILE_MB"
+        )
+    data = path.read_bytes()
+    if not data.strip():
+        raise EmptyDocument(f"{path.name} is empty; there is nothing to ingest")
+    return data
+
+
+def decode_text(name: str, data: bytes) -> DecodedText:
+    if b"\x00" in data[:65536] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise UnsupportedFormat(
+            f"{name} looks binary (it contains NUL bytes), not text as its name says; "
+            "give docqa a .txt, .md file saved as text"
+        )
+    try:
+        return _checked(name, DecodedText(data.decode("utf-8-sig"), "utf-8"))
+    except UnicodeDecodeError:
+        pass
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data, cp_isolation=None).best()
+    if best is None or best.encoding is None:
+        raise UnreadableText(
+            f"{name} is neither UTF-8 nor any encoding docqa can recognise; re-save it as UTF-8"
+        )
+    return _checked(name, DecodedText(str(best), best.encoding))
+
+
+def _checked(name: str, decoded: DecodedText) -> DecodedText:
+    text = decoded.text
+    sample = text[:65536]
+    controls = sum(
+        1 for ch in sample if unicodedata.category(ch) == "Cc" and ch not in _CONTROL_OK
+    )
+    if sample and controls / len(sample) > 0.01:
+        raise UnsupportedFormat(
+            f"{name} looks binary (control characters in its text), not text as its name says; "
+            "check the file, or convert it to UTF-8 text"
+        )
+    if not text.strip():
+        raise EmptyDocument(f"{name} holds only whitespace; there is nothing to ingest")
+    return decoded

@@ -1,0 +1,170 @@
+"""Plain text and Markdown to paragraph drafts that keep the document's structure.
+
+Blocks are runs of non-blank lines. Headings become the `section` of the paragraphs under them;
+short title lines join the paragraph they head, signature lines and a closing place/date line
+join the paragraph they close, so no heading is ever indexed on its own.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+_BLOCK = re.compile(r"(?:[^\n]*\S[^\n]*(?:\n|$))+")
+_BOLD_ONLY = re.compile(r"^\*\*(?P<text>[\s\S]+?)\*\*$")
+_MD_HEADING = re.compile(r"^(?P<hashes>#{1,6})\s+(?P<text>.+?)\s*#*$")
+_ROMAN = re.compile(r"^(?=[IVXLC])M*(C[MD]|D?C{0,3})(X[CL]|L?X{0,3})(I[XV]|V?I{0,3})\.?$")
+_NUMBERED = re.compile(r"^(?P<number>\d{1,3})[.)]\s")
+_SIGNATURE = re.compile(r"^\s*[(（](?:Signé|Signed|签名|簽名)[)）]", re.MULTILINE)
+_SENTENCE_END = re.compile(r"[.!?;:。！？；：…»\"”)]$")
+_CJK_EDGE = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]")
+_MARKUP = re.compile(r"\*\*|__")
+
+SHORT_BLOCK_CHARS = 200  # a line this short without final punctuation reads as a title
+FRONT_MATTER_CHARS = 150  # a run of titles this long is a paragraph of its own (cover page)
+SECTION_PART_CHARS = 60
+
+
+@dataclass
+class Draft:
+    """A paragraph before it has an id: display text, section path and source span."""
+
+    text: str
+    section: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Block:
+    raw: str
+    start: int
+    end: int
+
+
+def split_blocks(source: str) -> list[Block]:
+    blocks = []
+    for match in _BLOCK.finditer(source):
+        raw = match.group().rstrip()
+        if raw.strip():
+            offset = match.start() + (len(raw) - len(raw.lstrip()))
+            blocks.append(Block(raw.strip(), offset, match.start() + len(raw)))
+    return blocks
+
+
+def clean_markup(text: str) -> str:
+    return _MARKUP.sub("", text)
+
+
+def join_lines(lines: list[str]) -> str:
+    """Join wrapped lines: a space between words, none between Chinese characters."""
+    out = ""
+    for line in (clean_markup(line).strip() for line in lines):
+        if not line:
+            continue
+        if out and not (_CJK_EDGE.match(out[-1]) and _CJK_EDGE.match(line[0])):
+            out += " "
+        out += line
+    return out
+
+
+def shorten(text: str, limit: int = SECTION_PART_CHARS) -> str:
+    if len(text) <= limit:
+        return text
+    cut = text[:limit].rsplit(" ", 1)[0]
+    return cut.rstrip(",;:") + "…"
+
+
+@dataclass
+class _Outline:
+    """The heading path while walking a document."""
+
+    titles: list[str] = field(default_factory=list)
+    part: str | None = None
+    last_was_heading: bool = False
+
+    def section(self, number: str | None = None) -> str:
+        parts = [shorten(t) for t in self.titles]
+        parts += [p for p in (self.part, number) if p]
+        return " > ".join(parts)
+
+
+def _heading(block: Block, markdown: bool, outline: _Outline) -> bool:
+    """Update the outline if `block` is a heading; return whether it was one."""
+    if markdown and (match := _MD_HEADING.match(block.raw)) and "\n" not in block.raw:
+        level = len(match["hashes"])
+        outline.titles = outline.titles[: level - 1] + [join_lines([match["text"]])]
+        outline.part = None
+        return True
+    if match := _BOLD_ONLY.match(block.raw):
+        title = join_lines(match["text"].splitlines())
+        outline.titles = [*outline.titles, title] if outline.last_was_heading else [title]
+        outline.part = None
+        return True
+    if _ROMAN.match(block.raw):
+        outline.part = block.raw.rstrip(".")
+        return True
+    return False
+
+
+def _is_short(block: Block) -> bool:
+    text = join_lines(block.raw.splitlines())
+    return len(text) <= SHORT_BLOCK_CHARS and not _SENTENCE_END.search(text)
+
+
+def _body_text(block: Block, markdown: bool) -> str:
+    lines = block.raw.splitlines()
+    if markdown and any(re.match(r"^\s*(?:[-*+]|\d+[.)])\s", line) for line in lines):
+        return "\n".join(clean_markup(line).strip() for line in lines)  # a list keeps its lines
+    return join_lines(lines)
+
+
+def _signature_text(block: Block) -> str:
+    """Signature lines: the role joined, each '(Signé) Name' on its own line."""
+    text = join_lines(block.raw.splitlines())
+    return re.sub(r"\s*([(（](?:Signé|Signed|签名|簽名)[)）])", r"\n\1", text).strip()
+
+
+def build_drafts(source: str, markdown: bool = False) -> list[Draft]:
+    drafts: list[Draft] = []
+    outline = _Outline()
+    pending: list[Block] = []  # short title lines waiting for the paragraph they head
+
+    def flush_pending_as_paragraph_or_trailer() -> None:
+        if not pending:
+            return
+        text = "\n".join(join_lines(b.raw.splitlines()) for b in pending)
+        if drafts and len(text) < FRONT_MATTER_CHARS:
+            _extend(drafts[-1], text, pending[-1].end)
+        else:
+            drafts.append(Draft(text, outline.section(), pending[0].start, pending[-1].end))
+        pending.clear()
+
+    for block in split_blocks(source):
+        if _heading(block, markdown, outline):
+            flush_pending_as_paragraph_or_trailer()
+            outline.last_was_heading = True
+            continue
+        outline.last_was_heading = False
+        if _SIGNATURE.search(block.raw) and drafts and not pending:
+            _extend(drafts[-1], _signature_text(block), block.end)
+        elif _is_short(block):
+            pending.append(block)
+        else:
+            number = match["number"] if (match := _NUMBERED.match(block.raw)) else None
+            body = _body_text(block, markdown)
+            start = block.start
+            heads = "\n".join(join_lines(b.raw.splitlines()) for b in pending)
+            if pending and len(heads) >= FRONT_MATTER_CHARS:
+                flush_pending_as_paragraph_or_trailer()
+            elif pending:
+                body, start = heads + "\n" + body, pending[0].start
+                pending.clear()
+            drafts.append(Draft(body, outline.section(number), start, block.end))
+    flush_pending_as_paragraph_or_trailer()
+    return drafts
+
+
+def _extend(draft: Draft, text: str, end: int) -> None:
+    draft.text = f"{draft.text}\n{text}"
+    draft.end = end

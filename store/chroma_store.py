@@ -1,0 +1,283 @@
+"""The Chroma layer: one collection per dense embedder, vectors always computed by us."""
+
+from __future__ import annotations
+
+import fcntl
+import os
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import chromadb
+import numpy as np
+from chromadb.api.types import Documents, EmbeddingFunction, Embeddings
+from chromadb.config import Settings as ChromaSettings
+
+from store.embedders import Embedder, load_embedder
+from store.errors import EmbedderMismatch, StoreLocked, StoreUnavailable, UnknownDocument
+from store.records import from_record, to_metadata
+from store.settings import StoreSettings
+from store.types import Paragraph
+
+
+_EMBED_BATCH = 32
+
+
+def passage_text(paragraph: Paragraph) -> str:
+    """What is embedded for a paragraph: its text (one place to change what is indexed)."""
+    return paragraph.text
+
+
+class RefuseToEmbed(EmbeddingFunction[Documents]):
+    """Registered on every collection so Chroma never downloads and runs its default model."""
+
+    def __init__(self) -> None:
+        pass
+
+    def __call__(self, input: Documents) -> Embeddings:
+        raise RuntimeError("docqa passes its own vectors; Chroma was asked to embed text")
+
+    @staticmethod
+    def name() -> str:
+        return "docqa-refuse-to-embed"
+
+    def get_config(self) -> dict[str, Any]:
+        return {}
+
+    @staticmethod
+    def build_from_config(config: dict[str, Any]) -> RefuseToEmbed:
+        return RefuseToEmbed()
+
+
+@dataclass(frozen=True)
+class DocumentSummary:
+    doc_id: str
+    title: str
+    source: str
+    paragraphs: int
+    languages: tuple[str, ...]
+
+
+def _chroma_settings() -> ChromaSettings:
+    return ChromaSettings(anonymized_telemetry=False, allow_reset=False)
+
+
+def open_client(settings: StoreSettings) -> Any:
+    if settings.chroma_url:
+        from urllib.parse import urlparse
+
+        url = urlparse(settings.chroma_url)
+        try:
+            return chromadb.HttpClient(
+                host=url.hostname or "127.0.0.1",
+                port=url.port or 8000,
+                ssl=url.scheme == "https",
+                settings=_chroma_settings(),
+            )
+        except Exception as exc:
+            raise StoreUnavailable(
+                f"cannot reach the Chroma server at {settings.chroma_url} ({exc}); start it with "
+                "`docqa chroma` or unset DOCQA_CHROMA_URL to use the on-disk store"
+            ) from exc
+    try:
+        settings.store_path.mkdir(parents=True, exist_ok=True)
+        return chromadb.PersistentClient(path=str(settings.store_path), settings=_chroma_settings())
+    except Exception as exc:
+        raise StoreUnavailable(
+            f"cannot open the store at {settings.store_path} ({exc}); check the folder's "
+            "permissions or point DOCQA_STORE_PATH elsewhere"
+        ) from exc
+
+
+class ChromaStore:
+    """Paragraph records and their vectors, one Chroma collection per embedder."""
+
+    def __init__(self, client: Any, settings: StoreSettings, embedders: Sequence[Embedder]):
+        if not embedders:
+            raise ValueError("at least one embedder is needed")
+        self.settings = settings
+        self.embedders = tuple(embedders)
+        self._client = client
+        self.collections = {
+            embedder.name: self._open_collection(f"{settings.collection}-{key}", embedder)
+            for key, embedder in zip(settings.embedders, self.embedders, strict=True)
+        }
+        self._primary = self.collections[self.embedders[0].name]
+
+    @classmethod
+    def open(cls, settings: StoreSettings) -> ChromaStore:
+        embedders = [load_embedder(key, settings.threads) for key in settings.embedders]
+        return cls(open_client(settings), settings, embedders)
+
+    def _open_collection(self, name: str, embedder: Embedder) -> Any:
+        expected = {"docqa_embedder": embedder.name, "docqa_dim": embedder.dim}
+        try:
+            collection = self._client.get_or_create_collection(
+                name,
+                embedding_function=RefuseToEmbed(),
+                metadata={"hnsw:space": "cosine", **expected},
+            )
+        except Exception as exc:
+            raise StoreUnavailable(f"cannot open collection {name!r}: {exc}") from exc
+        found = {key: (collection.metadata or {}).get(key) for key in expected}
+        if found != expected:
+            raise EmbedderMismatch(
+                f"collection {name!r} was built with {found['docqa_embedder']} "
+                f"({found['docqa_dim']}-d) but {embedder.name} ({embedder.dim}-d) is configured; "
+                "use the embedder it was built with, or ingest into a new DOCQA_STORE_PATH"
+            )
+        return collection
+
+    @property
+    def location(self) -> str:
+        return self.settings.chroma_url or str(self.settings.store_path)
+
+    # -- writing ---------------------------------------------------------------------------
+
+    @contextmanager
+    def writer(self) -> Iterator[None]:
+        """Hold the single-writer lock of an on-disk store (a Chroma server needs none)."""
+        if self.settings.chroma_url:
+            yield
+            return
+        lock_path = Path(self.settings.store_path) / "docqa-writer.lock"
+        with lock_path.open("a+") as handle:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                raise StoreLocked(
+                    f"another docqa process is writing {self.settings.store_path}; wait for it "
+                    "to finish, or run a Chroma server (`docqa chroma`) and set "
+                    "DOCQA_CHROMA_URL so several processes can write"
+                ) from None
+            handle.seek(0)
+            handle.truncate()
+            handle.write(str(os.getpid()))
+            handle.flush()
+            try:
+                yield
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+
+    def write(
+        self, paragraphs: Sequence[Paragraph], on_progress: Callable[[int], None] | None = None
+    ) -> int:
+        """Embed and upsert paragraphs; vectors of identical stored text are reused.
+
+        Returns how many texts were embedded (per embedder). `on_progress` gets batch sizes.
+        """
+        if not paragraphs:
+            return 0
+        ids = [p.id for p in paragraphs]
+        texts = [p.text for p in paragraphs]
+        metadatas = [to_metadata(p) for p in paragraphs]
+        reusable = self._vectors_by_hash({p.content_hash for p in paragraphs})
+        missing = [i for i, p in enumerate(paragraphs) if p.content_hash not in reusable]
+        fresh = self._embed([passage_text(paragraphs[i]) for i in missing], on_progress)
+        # Secondary collections first: the primary one is what `documents()` trusts.
+        for embedder in reversed(self.embedders):
+            by_row = dict(zip(missing, fresh[embedder.name], strict=True))
+            vectors = [
+                by_row[i] if i in by_row else reusable[p.content_hash][embedder.name]
+                for i, p in enumerate(paragraphs)
+            ]
+            self.collections[embedder.name].upsert(
+                ids=ids,
+                embeddings=np.stack(vectors).tolist(),
+                documents=texts,
+                metadatas=metadatas,
+            )
+        return len(missing)
+
+    def _embed(
+        self, texts: list[str], on_progress: Callable[[int], None] | None
+    ) -> dict[str, list[np.ndarray]]:
+        out: dict[str, list[np.ndarray]] = {e.name: [] for e in self.embedders}
+        for start in range(0, len(texts), _EMBED_BATCH):
+            batch = texts[start : start + _EMBED_BATCH]
+            for embedder in self.embedders:
+                out[embedder.name].extend(embedder.embed_passages(batch))
+            if on_progress:
+                on_progress(len(batch))
+        return out
+
+    def _vectors_by_hash(self, hashes: set[str]) -> dict[str, dict[str, np.ndarray]]:
+        """Stored vectors of paragraphs whose text hash is in `hashes`, for every embedder."""
+        if not hashes:
+            return {}
+        found: dict[str, dict[str, np.ndarray]] = {}
+        for name, collection in self.collections.items():
+            result = collection.get(
+                where={"content_hash": {"$in": sorted(hashes)}},
+                include=["embeddings", "metadatas"],
+            )
+            for vector, metadata in zip(result["embeddings"], result["metadatas"], strict=True):
+                found.setdefault(str(metadata["content_hash"]), {})[name] = np.asarray(
+                    vector, dtype=np.float32
+                )
+        wanted = {e.name for e in self.embedders}
+        return {h: v for h, v in found.items() if set(v) == wanted}
+
+    def embed_query(self, text: str) -> dict[str, np.ndarray]:
+        return {e.name: e.embed_query(text) for e in self.embedders}
+
+    def delete(self, ids: Sequence[str]) -> None:
+        if not ids:
+            return
+        for collection in self.collections.values():
+            collection.delete(ids=list(ids))
+
+    def delete_document(self, doc_id: str) -> int:
+        ids = self.document_ids(doc_id)
+        if not ids:
+            raise UnknownDocument(
+                f"no document {doc_id!r} in the store; `docqa docs` lists the ids"
+            )
+        self.delete(ids)
+        return len(ids)
+
+    # -- reading ---------------------------------------------------------------------------
+
+    def count(self) -> int:
+        return int(self._primary.count())
+
+    def document_ids(self, doc_id: str) -> list[str]:
+        return list(self._primary.get(where={"doc_id": doc_id}, include=[])["ids"])
+
+    def paragraphs(self, doc_id: str | None = None) -> list[Paragraph]:
+        """Paragraphs of one document (or all), in document order."""
+        where = {"doc_id": doc_id} if doc_id else None
+        result = self._primary.get(where=where, include=["documents", "metadatas"])
+        found = [
+            from_record(i, t, m)
+            for i, t, m in zip(result["ids"], result["documents"], result["metadatas"], strict=True)
+        ]
+        return sorted(found, key=lambda p: (p.doc_id, p.ordinal))
+
+    def get(self, ids: Sequence[str]) -> list[Paragraph]:
+        """Paragraphs by id, in the order asked; unknown ids are left out."""
+        if not ids:
+            return []
+        result = self._primary.get(ids=list(ids), include=["documents", "metadatas"])
+        by_id = {
+            i: from_record(i, t, m)
+            for i, t, m in zip(result["ids"], result["documents"], result["metadatas"], strict=True)
+        }
+        return [by_id[i] for i in ids if i in by_id]
+
+    def documents(self) -> list[DocumentSummary]:
+        by_doc: dict[str, list[Paragraph]] = {}
+        for paragraph in self.paragraphs():
+            by_doc.setdefault(paragraph.doc_id, []).append(paragraph)
+        return [
+            DocumentSummary(
+                doc_id=doc_id,
+                title=paras[0].doc_title,
+                source=paras[0].source,
+                paragraphs=len(paras),
+                languages=tuple(sorted({p.lang for p in paras})),
+            )
+            for doc_id, paras in sorted(by_doc.items())
+        ]

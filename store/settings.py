@@ -1,0 +1,43 @@
+"""Store settings, read from DOCQA_* environment variables at the entry points only."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from platformdirs import user_data_dir
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+def default_store_path() -> Path:
+    return Path(user_data_dir("docqa", appauthor=False)) / "store"
+
+
+class StoreSettings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="DOCQA_", extra="ignore")
+
+    store_path: Path = Field(
+        default_factory=default_store_path,
+        description="Folder of the embedded on-disk Chroma store (ignored when chroma_url is set).",
+    )
+    chroma_url: str | None = Field(
+        default=None,
+        description="URL of a Chroma server (e.g. http://127.0.0.1:8765); switches off the "
+        "on-disk store.",
+    )
+    collection: str = Field(
+        default="docqa", description="Prefix of the Chroma collections docqa writes."
+    )
+    embedders: tuple[str, ...] = Field(
+        default=("use",),
+        description="Dense embedders to index with, comma-separated: use, e5. The first one "
+        "holds the canonical paragraph records.",
+    )
+    threads: int = Field(default=2, ge=1, description="CPU threads each embedder may use.")
+
+    @field_validator("embedders", mode="before")
+    @classmethod
+    def _split_commas(cls, value: object) -> object:
+        if isinstance(value, str):
+            return tuple(part.strip() for part in value.split(",") if part.strip())
+        return value

@@ -1,0 +1,39 @@
+"""Language detection shared by ingest (per paragraph) and the assistant (per question)."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import Any
+
+LANGUAGES = ("fr", "zh", "en")
+_CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_LETTER = re.compile(r"[^\W\d_]", re.UNICODE)
+
+
+@lru_cache(maxsize=1)
+def _identifier() -> Any:
+    # py3langid ships its model inside the package: no download at run time.
+    from py3langid.langid import MODEL_FILE, LanguageIdentifier
+
+    identifier = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+    identifier.set_languages(list(LANGUAGES))
+    return identifier
+
+
+def cjk_share(text: str) -> float:
+    """Share of letters that are CJK ideographs."""
+    letters = _LETTER.findall(text)
+    if not letters:
+        return 0.0
+    return sum(1 for ch in letters if _CJK.match(ch)) / len(letters)
+
+
+def detect_language(text: str, default: str = "en") -> str:
+    """Return 'fr', 'zh' or 'en'. Chinese is decided by script, French vs English by langid."""
+    if cjk_share(text) >= 0.3:
+        return "zh"
+    if not _LETTER.search(text):
+        return default
+    lang, _ = _identifier().classify(text)
+    return str(lang) if lang in LANGUAGES else default
