@@ -244,11 +244,11 @@ class ChromaStore:
         return int(self._primary.count())
 
     def document_ids(self, doc_id: str) -> list[str]:
-        return list(self._primary.get(where={"doc_id": doc_id}, include=[])["ids"])
+        return list(self._primary.get(where={"doc": doc_id}, include=[])["ids"])
 
     def paragraphs(self, doc_id: str | None = None) -> list[Paragraph]:
         """Paragraphs of one document (or all), in document order."""
-        where = {"doc_id": doc_id} if doc_id else None
+        where = {"doc": doc_id} if doc_id else None
         result = self._primary.get(where=where, include=["documents", "metadatas"])
         found = [
             from_record(i, t, m)

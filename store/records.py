@@ -13,7 +13,7 @@ _NO_PAGE = 0
 
 def to_metadata(paragraph: Paragraph) -> dict[str, str | int]:
     return {
-        "doc_id": paragraph.doc_id,
+        "doc": paragraph.doc_id,  # not "doc_id": llama-index pops that key
         "doc_title": paragraph.doc_title,
         "source": paragraph.source,
         "ordinal": paragraph.ordinal,
@@ -30,7 +30,7 @@ def from_record(record_id: str, text: str, metadata: Mapping[str, Any]) -> Parag
     page = int(metadata.get("page", _NO_PAGE))
     return Paragraph(
         id=record_id,
-        doc_id=str(metadata["doc_id"]),
+        doc_id=str(metadata["doc"]),
         doc_title=str(metadata.get("doc_title", "")),
         source=str(metadata.get("source", "")),
         ordinal=int(metadata["ordinal"]),

@@ -1,0 +1,17 @@
+"""assistant: retrieval and the answer engine that cites paragraphs."""
+
+from assistant.contract import answer_json
+from assistant.engine import Assistant
+from assistant.errors import QuestionError
+from assistant.settings import AssistantSettings
+from assistant.types import Answer, Citation, Hit
+
+__all__ = [
+    "Answer",
+    "Assistant",
+    "AssistantSettings",
+    "Citation",
+    "Hit",
+    "QuestionError",
+    "answer_json",
+]

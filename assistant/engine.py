@@ -1,0 +1,63 @@
+"""The assistant: a question in, a cited answer (or a plain 'the documents don't say') out."""
+
+from __future__ import annotations
+
+import time
+
+from assistant.errors import QuestionError
+from assistant.extractive import ExtractiveEngine
+from assistant.phrases import NO_DOCUMENTS
+from assistant.retrieval import Retriever
+from assistant.settings import AssistantSettings
+from assistant.types import Answer
+from store import ChromaStore, detect_language
+
+
+class Assistant:
+    def __init__(self, store: ChromaStore, settings: AssistantSettings | None = None) -> None:
+        self.store = store
+        self.settings = settings or AssistantSettings()
+        self.retriever = Retriever(store, candidates=self.settings.candidates)
+        self.engine = ExtractiveEngine(
+            store.embedders[0],
+            abstain_below=self.settings.abstain_below,
+            max_sentences=self.settings.max_sentences,
+        )
+
+    def check_question(self, question: str) -> str:
+        text = (question or "").strip()
+        if not text:
+            raise QuestionError("the question is empty; type what you want to know")
+        limit = self.settings.max_question_chars
+        if len(text) > limit:
+            raise QuestionError(
+                f"the question is {len(text):,} characters long; the limit is {limit:,} "
+                "(DOCQA_MAX_QUESTION_CHARS): ask about one thing at a time"
+            )
+        return text
+
+    def ask(
+        self, question: str, filters: dict[str, str] | None = None, top_k: int | None = None
+    ) -> Answer:
+        text = self.check_question(question)
+        language = detect_language(text)
+        started = time.perf_counter()
+        hits = self.retriever.retrieve(text, top_k or self.settings.top_k, filters)
+        retrieved_at = time.perf_counter()
+        if not hits:
+            return Answer(text, language, NO_DOCUMENTS[language], (), True, ())
+        extract = self.engine.answer(text, language, hits)
+        done = time.perf_counter()
+        return Answer(
+            question=text,
+            language=language,
+            text=extract.text,
+            citations=extract.citations,
+            abstained=extract.abstained,
+            retrieved=tuple(hits),
+            timings={
+                "retrieve": (retrieved_at - started) * 1000,
+                "answer": (done - retrieved_at) * 1000,
+            },
+            confidence=extract.confidence,
+        )

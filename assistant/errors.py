@@ -1,0 +1,5 @@
+"""Named assistant errors; each message says what to do."""
+
+
+class QuestionError(ValueError):
+    """The question cannot be answered as given (empty, too long)."""

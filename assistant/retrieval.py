@@ -1,0 +1,78 @@
+"""Retrieval: each retriever ranks paragraphs, reciprocal-rank fusion merges the rankings."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from assistant.llama_bridge import metadata_filters, retriever, vector_index
+from assistant.types import Hit
+from store import ChromaStore, Paragraph, from_record
+
+RRF_K = 60  # the usual constant: damps the head so one retriever cannot dominate
+
+
+@dataclass(frozen=True)
+class Ranking:
+    """One retriever's answer: paragraphs best first, with its own similarity scores."""
+
+    name: str
+    paragraphs: list[Paragraph]
+    similarities: list[float] = field(default_factory=list)
+
+
+def fuse(rankings: Sequence[Ranking], top_k: int, weights: dict[str, float] | None = None) -> list[Hit]:
+    """Weighted reciprocal-rank fusion; a Hit keeps every retriever's rank and similarity."""
+    weights = weights or {}
+    scores: dict[str, float] = {}
+    ranks: dict[str, dict[str, int]] = {}
+    sims: dict[str, dict[str, float]] = {}
+    paragraphs: dict[str, Paragraph] = {}
+    for ranking in rankings:
+        weight = weights.get(ranking.name, 1.0)
+        for rank, paragraph in enumerate(ranking.paragraphs, start=1):
+            paragraphs[paragraph.id] = paragraph
+            scores[paragraph.id] = scores.get(paragraph.id, 0.0) + weight / (RRF_K + rank)
+            ranks.setdefault(paragraph.id, {})[ranking.name] = rank
+            if rank <= len(ranking.similarities):
+                sims.setdefault(paragraph.id, {})[ranking.name] = ranking.similarities[rank - 1]
+    best = sorted(scores, key=lambda pid: (-scores[pid], pid))[:top_k]
+    return [
+        Hit(paragraphs[pid], scores[pid], ranks[pid], similarities=sims.get(pid, {}))
+        for pid in best
+    ]
+
+
+class Retriever:
+    """Dense retrieval through llama-index over every embedder's collection, fused."""
+
+    def __init__(self, store: ChromaStore, candidates: int = 20) -> None:
+        self.store = store
+        self.candidates = candidates
+        self._indexes = {
+            embedder.name: (vector_index(store.collections[embedder.name], embedder))
+            for embedder in store.embedders
+        }
+
+    def rankings(self, question: str, filters: dict[str, str] | None = None) -> list[Ranking]:
+        chroma_filters = metadata_filters(filters or {})
+        out = []
+        for name, index in self._indexes.items():
+            nodes = retriever(index, self.candidates, chroma_filters).retrieve(question)
+            out.append(
+                Ranking(
+                    name,
+                    [from_record(n.node.node_id, n.node.get_content(), n.node.metadata) for n in nodes],
+                    # llama-index reports exp(-distance); Chroma's cosine distance is 1 - cos.
+                    [1.0 + math.log(n.score) if n.score else 0.0 for n in nodes],
+                )
+            )
+        return out
+
+    def retrieve(
+        self, question: str, top_k: int = 6, filters: dict[str, str] | None = None
+    ) -> list[Hit]:
+        if self.store.count() == 0:
+            return []
+        return fuse(self.rankings(question, filters), top_k)

@@ -1,0 +1,50 @@
+"""The assistant's values: retrieval hits, citations and answers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from store import Paragraph
+
+
+@dataclass(frozen=True)
+class Hit:
+    """A retrieved paragraph, its fused score and the rank each retriever gave it (1-based)."""
+
+    paragraph: Paragraph
+    score: float
+    ranks: dict[str, int] = field(default_factory=dict, hash=False)
+    similarities: dict[str, float] = field(default_factory=dict, hash=False)
+
+    @property
+    def similarity(self) -> float:
+        """The best cosine similarity any dense retriever gave this paragraph."""
+        return max(self.similarities.values(), default=0.0)
+
+
+@dataclass(frozen=True)
+class Citation:
+    """The `[marker]` in an answer: an exact sentence of a paragraph, with its span in it."""
+
+    marker: int
+    paragraph: Paragraph
+    quote: str
+    start: int
+    end: int
+    support: float = 1.0  # how well the answer sentence is supported by the quote (0..1)
+
+    def __post_init__(self) -> None:
+        if self.paragraph.text[self.start : self.end] != self.quote:
+            raise ValueError(f"citation [{self.marker}] quote is not at {self.start}:{self.end}")
+
+
+@dataclass(frozen=True)
+class Answer:
+    question: str
+    language: str
+    text: str
+    citations: tuple[Citation, ...]
+    abstained: bool
+    retrieved: tuple[Hit, ...]
+    timings: dict[str, float] = field(default_factory=dict, hash=False)
+    confidence: float = 0.0
