@@ -1,0 +1,204 @@
+"""The `docqa` command line. Library errors are translated here, once."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable
+from functools import wraps
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from ui.offline import apply_offline_env
+
+apply_offline_env()
+
+from assistant import Answer, QuestionError, answer_json  # noqa: E402
+from evals import EvalSetError, default_eval_set, format_summary, load_eval_set, run_eval  # noqa: E402
+from ingest import IngestReport, default_corpus  # noqa: E402
+from store import StoreError, UnknownDocument  # noqa: E402
+from ui.context import Context  # noqa: E402
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def translate_errors(command: F) -> F:
+    """Usage mistakes exit 2, failures exit 1, each with the library's plain message."""
+
+    @wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return command(*args, **kwargs)
+        except (QuestionError, EvalSetError, FileNotFoundError) as exc:
+            raise click.UsageError(str(exc)) from exc
+        except UnknownDocument as exc:
+            raise click.UsageError(str(exc)) from exc
+        except StoreError as exc:
+            raise click.ClickException(str(exc)) from exc
+
+    return wrapper  # type: ignore[return-value]
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def main() -> None:
+    """docqa: ask questions about your documents; every claim cites its paragraph."""
+
+
+def print_ingest_report(report: IngestReport) -> None:
+    for doc in report.documents:
+        if doc.error:
+            click.secho(f"  error      {doc.source}: {doc.error}", fg="red", err=True)
+            continue
+        note = f"  ({doc.note})" if doc.note else ""
+        click.echo(
+            f"  {doc.status:<10} {doc.doc_id}: {doc.paragraphs} paragraphs "
+            f"(+{doc.added} added, {doc.kept} kept, {doc.replaced} replaced, "
+            f"{doc.removed} removed){note}"
+        )
+    ok = [d for d in report.documents if not d.error]
+    click.echo(
+        f"{len(ok)} documents: {report.total('added')} paragraphs added, "
+        f"{report.total('kept')} kept, {report.total('replaced')} replaced, "
+        f"{report.total('removed')} removed; {len(report.failed)} failed"
+    )
+
+
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--default-corpus", is_flag=True, help="Ingest the seed documents shipped with docqa.")
+@translate_errors
+def ingest(paths: tuple[Path, ...], default_corpus: bool) -> None:
+    """Add or update documents (txt, md); unchanged paragraphs are not re-embedded."""
+    targets = list(paths) + ([_default_corpus()] if default_corpus else [])
+    if not targets:
+        raise click.UsageError("give one or more files or folders, or --default-corpus")
+    context = Context.from_env()
+    click.echo(f"store: {context.store.location}")
+    report = context.ingestor.ingest_paths(targets, progress=sys.stderr.isatty())
+    print_ingest_report(report)
+    if report.failed:
+        sys.exit(1)
+
+
+def _default_corpus() -> Path:
+    return default_corpus()
+
+
+def print_answer(answer: Answer) -> None:
+    click.echo(answer.text)
+    if answer.citations:
+        click.echo("\nSources:")
+        for c in answer.citations:
+            p = c.paragraph
+            where = f"{p.doc_name} ¶{p.ordinal}" + (f", {p.section}" if p.section else "")
+            click.echo(f"  [{c.marker}] {where}\n      “{c.quote}”")
+    elif answer.retrieved:
+        click.echo("\nNearest paragraphs (not an answer):")
+        for hit in answer.retrieved[:3]:
+            p = hit.paragraph
+            click.echo(f"  - {p.doc_name} ¶{p.ordinal}: {p.text[:120]}…")
+
+
+@main.command()
+@click.argument("question")
+@click.option("--json", "as_json", is_flag=True, help="Print the answer contract as JSON.")
+@click.option("--doc", "doc", default=None, help="Only search this document id.")
+@click.option("--lang", "lang", type=click.Choice(["fr", "zh", "en"]), default=None,
+              help="Only search paragraphs in this language.")
+@translate_errors
+def ask(question: str, as_json: bool, doc: str | None, lang: str | None) -> None:
+    """Answer QUESTION from the documents, citing the paragraphs."""
+    context = Context.from_env()
+    context.assistant.check_question(question)
+    filters = {k: v for k, v in {"doc": doc, "lang": lang}.items() if v}
+    answer = context.assistant.ask(question, filters=filters or None)
+    if as_json:
+        click.echo(json.dumps(answer_json(answer), ensure_ascii=False, indent=2))
+    else:
+        print_answer(answer)
+
+
+@main.group(invoke_without_command=True)
+@click.pass_context
+def docs(ctx: click.Context) -> None:
+    """List documents (or `docs remove ID`, `docs show ID`)."""
+    if ctx.invoked_subcommand is None:
+        ctx.invoke(list_docs)
+
+
+@docs.command("list")
+@translate_errors
+def list_docs() -> None:
+    """Documents with their paragraph counts and languages."""
+    documents = Context.from_env().store.documents()
+    if not documents:
+        click.echo("no documents yet: `docqa ingest PATH` adds some")
+    for d in documents:
+        click.echo(f"{d.doc_id}\t{d.paragraphs} paragraphs\t{','.join(d.languages)}\t{d.title}")
+
+
+@docs.command("remove")
+@click.argument("doc_id")
+@translate_errors
+def remove_doc(doc_id: str) -> None:
+    """Remove a document and all its paragraphs."""
+    store = Context.from_env().store
+    with store.writer():
+        removed = store.delete_document(doc_id)
+    click.echo(f"removed {doc_id}: {removed} paragraphs")
+
+
+@docs.command("show")
+@click.argument("doc_id")
+@translate_errors
+def show_doc(doc_id: str) -> None:
+    """Print a document paragraph by paragraph."""
+    paragraphs = Context.from_env().store.paragraphs(doc_id)
+    if not paragraphs:
+        raise UnknownDocument(f"no document {doc_id!r} in the store; `docqa docs` lists the ids")
+    for p in paragraphs:
+        click.echo(f"¶{p.ordinal} [{p.lang}] {p.section}\n{p.text}\n")
+
+
+@main.command("eval")
+@click.option("--set", "set_path", type=click.Path(path_type=Path), default=None,
+              help="Evaluation set (JSONL); default: the shipped seed set.")
+@click.option("--out", type=click.Path(path_type=Path), default=None,
+              help="Write one answer-contract object per question here (JSONL).")
+@click.option("--report", type=click.Path(path_type=Path), default=None,
+              help="Write the metrics per language as JSON here.")
+@translate_errors
+def eval_command(set_path: Path | None, out: Path | None, report: Path | None) -> None:
+    """Answer every question of an evaluation set and print the metrics."""
+    items = load_eval_set(set_path or default_eval_set())
+    context = Context.from_env()
+    run = run_eval(context.assistant, items)
+    if out:
+        run.write(out)
+    if report:
+        report.write_text(json.dumps(run.summary, indent=2), encoding="utf-8")
+    click.echo(format_summary(run.summary))
+    failed = [s.id for s in run.scores if s.failed]
+    click.echo(f"\n{len(failed)} of {len(items)} questions failed: {', '.join(failed) or 'none'}")
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=7860, show_default=True, type=int)
+@click.option("--ingest-default/--no-ingest-default", default=True, show_default=True,
+              help="Ingest the shipped seed documents first when the store is empty.")
+@translate_errors
+def serve(host: str, port: int, ingest_default: bool) -> None:
+    """Start the chat UI on http://HOST:PORT."""
+    from ui.app import launch
+
+    context = Context.from_env()
+    if ingest_default and context.store.count() == 0:
+        print_ingest_report(context.ingestor.ingest_paths([default_corpus()]))
+    launch(context, host=host, port=port)
+
+
+if __name__ == "__main__":
+    main()
