@@ -42,7 +42,7 @@ class Assistant:
         text = self.check_question(question)
         language = detect_language(text)
         started = time.perf_counter()
-        hits = self.retriever.retrieve(text, top_k or self.settings.top_k, filters)
+        hits = self.retriever.retrieve(text, language, top_k or self.settings.top_k, filters)
         retrieved_at = time.perf_counter()
         if not hits:
             return Answer(text, language, NO_DOCUMENTS[language], (), True, ())

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from assistant.answer_types import answers_kind
 from assistant.phrases import ABSTAIN, lead_in
 from assistant.sentences import Sentence, split_sentences
 from assistant.types import Citation, Hit
@@ -20,11 +21,13 @@ from store import Embedder
 from store.text import tokenize
 
 # Weights of a sentence's score; chosen on the seed evaluation set as a whole, not per question.
-SEMANTIC_WEIGHT = 0.55
-LEXICAL_WEIGHT = 0.30
+SEMANTIC_WEIGHT = 0.40
+LEXICAL_WEIGHT = 0.45
 PARAGRAPH_WEIGHT = 0.15
 NEAR_DUPLICATE = 0.85  # cosine above which a second sentence says the same thing again
 KEEP_RELATIVE = 0.80  # further sentences must score this close to the best one
+TYPE_POOL = 8  # how deep to look for a sentence holding the expected kind of answer
+TYPE_RELATIVE = 0.60  # ... and how far below the best sentence it may score
 
 
 @dataclass(frozen=True)
@@ -100,14 +103,25 @@ class ExtractiveEngine:
         """The best sentence, then others that are nearly as good and add something new."""
         if not ranked or ranked[0].score < self.abstain_below:
             return []
-        best = ranked[0]
+        floor = max(self.abstain_below, KEEP_RELATIVE * ranked[0].score)
+        # The best sentence that can hold the kind of answer asked for (a date for "when"...):
+        # if no close candidate can, the documents don't answer the question.
+        fitting = [
+            c
+            for c in ranked[:TYPE_POOL]
+            if c.score >= max(self.abstain_below, TYPE_RELATIVE * ranked[0].score)
+            and answers_kind(question, lang, c.sentence.text)
+        ]
+        if not fitting:
+            return []
+        best = fitting[0]
         chosen = [best]
         covered = set(best.terms)
         question_terms = set(tokenize(question, lang))
         for candidate in ranked[1:]:
             if len(chosen) >= self.max_sentences:
                 break
-            if candidate.score < max(self.abstain_below, KEEP_RELATIVE * best.score):
+            if candidate.score < floor:
                 break
             if self._repeats(candidate, chosen):
                 continue

@@ -10,6 +10,7 @@ from assistant.llama_bridge import metadata_filters, retriever, vector_index
 from assistant.types import Hit
 from store import ChromaStore, Paragraph, from_record
 
+KEYWORD = "keyword"
 RRF_K = 60  # the usual constant: damps the head so one retriever cannot dominate
 
 
@@ -55,9 +56,11 @@ class Retriever:
             for embedder in store.embedders
         }
 
-    def rankings(self, question: str, filters: dict[str, str] | None = None) -> list[Ranking]:
+    def rankings(
+        self, question: str, lang: str, filters: dict[str, str] | None = None
+    ) -> list[Ranking]:
         chroma_filters = metadata_filters(filters or {})
-        out = []
+        out = [self.keyword_ranking(question, lang, filters)]
         for name, index in self._indexes.items():
             nodes = retriever(index, self.candidates, chroma_filters).retrieve(question)
             out.append(
@@ -70,9 +73,19 @@ class Retriever:
             )
         return out
 
+    def keyword_ranking(
+        self, question: str, lang: str, filters: dict[str, str] | None = None
+    ) -> Ranking:
+        found = self.store.keyword_search(question, lang, self.candidates, filters)
+        return Ranking(KEYWORD, self.store.get([pid for pid, _ in found]))
+
     def retrieve(
-        self, question: str, top_k: int = 6, filters: dict[str, str] | None = None
+        self,
+        question: str,
+        lang: str,
+        top_k: int = 6,
+        filters: dict[str, str] | None = None,
     ) -> list[Hit]:
         if self.store.count() == 0:
             return []
-        return fuse(self.rankings(question, filters), top_k)
+        return fuse(self.rankings(question, lang, filters), top_k)

@@ -16,9 +16,11 @@ from chromadb.api.types import Documents, EmbeddingFunction, Embeddings
 from chromadb.config import Settings as ChromaSettings
 
 from store.embedders import Embedder, load_embedder
+from store.keyword import KeywordIndex
 from store.errors import EmbedderMismatch, StoreLocked, StoreUnavailable, UnknownDocument
 from store.records import from_record, to_metadata
 from store.settings import StoreSettings
+from store.text import tokenize
 from store.types import Paragraph
 
 
@@ -105,6 +107,7 @@ class ChromaStore:
             for key, embedder in zip(settings.embedders, self.embedders, strict=True)
         }
         self._primary = self.collections[self.embedders[0].name]
+        self.keywords = KeywordIndex(self._primary)
 
     @classmethod
     def open(cls, settings: StoreSettings) -> ChromaStore:
@@ -189,6 +192,7 @@ class ChromaStore:
                 documents=texts,
                 metadatas=metadatas,
             )
+        self.keywords.invalidate()
         return len(missing)
 
     def _embed(
@@ -220,14 +224,18 @@ class ChromaStore:
         wanted = {e.name for e in self.embedders}
         return {h: v for h, v in found.items() if set(v) == wanted}
 
-    def embed_query(self, text: str) -> dict[str, np.ndarray]:
-        return {e.name: e.embed_query(text) for e in self.embedders}
+    def keyword_search(
+        self, question: str, lang: str, k: int, where: dict[str, str] | None = None
+    ) -> list[tuple[str, float]]:
+        """BM25 over the paragraphs' stored tokens: (paragraph id, score), best first."""
+        return self.keywords.search(tokenize(question, lang), k, where)
 
     def delete(self, ids: Sequence[str]) -> None:
         if not ids:
             return
         for collection in self.collections.values():
             collection.delete(ids=list(ids))
+        self.keywords.invalidate()
 
     def delete_document(self, doc_id: str) -> int:
         ids = self.document_ids(doc_id)

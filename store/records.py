@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from store.keyword import TOKENS_KEY
+from store.text import tokenize
 from store.types import Paragraph
 
 # Chroma metadata values cannot be None: a missing page is stored as 0 (pages count from 1).
@@ -23,6 +25,7 @@ def to_metadata(paragraph: Paragraph) -> dict[str, str | int]:
         "start": paragraph.start,
         "end": paragraph.end,
         "content_hash": paragraph.content_hash,
+        TOKENS_KEY: " ".join(tokenize(paragraph.text, paragraph.lang)),
     }
 
 

@@ -1,0 +1,91 @@
+"""What kind of answer a question expects, and whether a sentence can hold one.
+
+Retrieval scores barely separate answerable from unanswerable questions: a plausible paragraph
+is almost always found. What separates them is whether the evidence holds the kind of thing
+asked for (a date for "when", a number for "how many") and the constraints the question names
+(a year). These checks are deliberately coarse and language-aware, never question-specific.
+"""
+
+from __future__ import annotations
+
+import re
+from enum import Enum
+
+
+class AnswerType(Enum):
+    DATE = "date"
+    NUMBER = "number"
+    PERSON = "person"
+    PLACE = "place"
+
+
+_EXPECT: dict[str, list[tuple[AnswerType, re.Pattern[str]]]] = {
+    "en": [
+        (AnswerType.DATE, re.compile(r"\b(when|what year|which year|what date|since when)\b", re.I)),
+        (AnswerType.NUMBER, re.compile(r"\b(how many|how much|what number|how old)\b", re.I)),
+        (AnswerType.PERSON, re.compile(r"^\s*who\b|\bwho (is|was|were|signed|proposed)\b|\bwhose name\b", re.I)),
+        (AnswerType.PLACE, re.compile(r"\bwhere\b|\b(which|what) (city|country|town|place)\b", re.I)),
+    ],
+    "fr": [
+        (AnswerType.DATE, re.compile(r"\b(quand|quelle année|quelle date|en quelle année|depuis quand)\b", re.I)),
+        (AnswerType.NUMBER, re.compile(r"\bcombien\b|\bquel nombre\b", re.I)),
+        (AnswerType.PERSON, re.compile(r"^\s*qui\b|\b(quel|quelle) (ministre|président|personne|diplomate)\b", re.I)),
+        (AnswerType.PLACE, re.compile(r"(^|\s)où\b|\b(quelle|dans quelle) (ville|localité)\b|\bquel (pays|lieu)\b", re.I)),
+    ],
+    "zh": [
+        (AnswerType.DATE, re.compile(r"何时|什么时候|哪一?年|几月|什么时间|哪一天|日期")),
+        (AnswerType.NUMBER, re.compile(r"多少|几个|几位|几名|几次|几届")),
+        (AnswerType.PERSON, re.compile(r"谁|哪一?位|什么人|名字|叫什么")),
+        (AnswerType.PLACE, re.compile(r"哪里|哪儿|在哪|哪座城市|哪个城市|什么地方|什么地点|哪个国家")),
+    ],
+}
+
+_MONTHS = (
+    r"janvier|février|mars|avril|mai|juin|juillet|août|septembre|octobre|novembre|décembre|"
+    r"january|february|march|april|may|june|july|august|september|october|november|december"
+)
+_DATE = re.compile(rf"\b(1[5-9]\d\d|20\d\d)\b|\b({_MONTHS})\b|\d+\s*[年月日]", re.I)
+_YEAR = re.compile(r"(?<!\d)(1[5-9]\d\d|20\d\d)(?!\d)")
+_NUMBER_WORDS = re.compile(
+    r"\b(deux|trois|quatre|cinq|six|sept|huit|neuf|dix|douze|vingt|cent|mille|"
+    r"two|three|four|five|six|seven|eight|nine|ten|twelve|twenty|hundred|thousand)\b"
+    r"|[两二三四五六七八九十百千万]+[个位名次届国]",
+    re.I,
+)
+_DATE_SPAN = re.compile(
+    rf"\b\d{{1,2}}\s+(?:{_MONTHS})\s+\d{{4}}\b|\b(?:1[5-9]|20)\d\d\b|\d+\s*[年月日]", re.I
+)
+_NAME = re.compile(r"(?<!^)\b[A-ZÀ-Ý][a-zà-ÿ]+(?:[ -][A-ZÀ-Ý][a-zà-ÿ]+)*")
+_PERSON_ZH = re.compile(r"(主席|总统|总理|部长|大使|秘书长)[\u4e00-\u9fff]{2,4}|[\u4e00-\u9fff]{2,4}(主席|总统|总理|部长)")
+_PLACE_ZH = re.compile(r"在[\u4e00-\u9fff]{2,5}(举行|召开|举办)|[\u4e00-\u9fff]{1,4}(市|省|首都)")
+_TITLE = re.compile(r"\b(M\.|Mme|S\.E\.|Président|président|ministre|Signé|Ambassadeur)\b")
+
+
+def expected_types(question: str, lang: str) -> set[AnswerType]:
+    return {kind for kind, pattern in _EXPECT.get(lang, []) if pattern.search(question)}
+
+
+def years_asked(question: str) -> set[str]:
+    return set(_YEAR.findall(question))
+
+
+def holds_type(kind: AnswerType, sentence: str, question: str) -> bool:
+    if kind is AnswerType.DATE:
+        return bool(_DATE.search(sentence))
+    if kind is AnswerType.NUMBER:
+        without_dates = _DATE_SPAN.sub(" ", sentence)
+        return bool(re.search(r"\d", without_dates) or _NUMBER_WORDS.search(without_dates))
+    names = {m for m in _NAME.findall(sentence) if m.lower() not in question.lower()}
+    if kind is AnswerType.PERSON:
+        return bool(_PERSON_ZH.search(sentence) or (names and _TITLE.search(sentence)))
+    return bool(_PLACE_ZH.search(sentence) or names)
+
+
+def answers_kind(question: str, lang: str, sentence: str) -> bool:
+    """Can `sentence` hold what the question asks for (its types, and any year it names)?"""
+    years = years_asked(question)
+    if years and not any(year in sentence for year in years):
+        return False
+    # A multi-part question ("where and when") may be answered part by part: one kind is enough.
+    kinds = expected_types(question, lang)
+    return not kinds or any(holds_type(kind, sentence, question) for kind in kinds)

@@ -1,0 +1,62 @@
+"""The keyword (BM25) index, kept in step with Chroma by living in the same records.
+
+Each paragraph's tokens are stored in its Chroma metadata, written in the same upsert as its
+vector, so Chroma and the keyword index can never disagree (nor after a crash). The BM25
+matrix is built in memory from those tokens when the collection changes, never per query.
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+import numpy as np
+
+TOKENS_KEY = "tokens"
+
+
+class KeywordIndex:
+    def __init__(self, collection: Any) -> None:
+        self._collection = collection
+        self._lock = threading.Lock()
+        self._bm25: Any = None
+        self._ids: list[str] = []
+        self._fields: dict[str, np.ndarray] = {}
+        self._built_for: int | None = None  # collection count when built; None: stale
+
+    def invalidate(self) -> None:
+        """Called after every write or delete made through this process's store."""
+        with self._lock:
+            self._built_for = None
+
+    def _ensure_built(self) -> None:
+        count = int(self._collection.count())  # a cheap check for writes by other processes
+        if self._built_for == count and self._bm25 is not None:
+            return
+        import bm25s
+
+        result = self._collection.get(include=["metadatas"])
+        ids = list(result["ids"])
+        tokens = [str(m.get(TOKENS_KEY, "")).split() for m in result["metadatas"]]
+        bm25 = bm25s.BM25()
+        if ids:
+            bm25.index([t or ["\u2400"] for t in tokens], show_progress=False)
+        self._bm25, self._ids, self._built_for = bm25, ids, count
+        self._fields = {
+            key: np.array([str(m.get(key, "")) for m in result["metadatas"]], dtype=object)
+            for key in ("doc", "lang")
+        }
+
+    def search(
+        self, query_tokens: list[str], k: int, where: dict[str, str] | None = None
+    ) -> list[tuple[str, float]]:
+        """Paragraph ids with a positive BM25 score, best first."""
+        with self._lock:
+            self._ensure_built()
+            if not self._ids or not query_tokens:
+                return []
+            scores = np.asarray(self._bm25.get_scores(query_tokens), dtype=np.float64)
+            for key, value in (where or {}).items():
+                scores[self._fields[key] != value] = 0.0
+            top = np.argsort(-scores, kind="stable")[:k]
+            return [(self._ids[i], float(scores[i])) for i in top if scores[i] > 0]
