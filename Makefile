@@ -11,7 +11,7 @@ export HF_HUB_OFFLINE := 1
 export HF_HUB_DISABLE_TELEMETRY := 1
 export OMP_WAIT_POLICY := passive
 
-.PHONY: install run serve test lint format browser bench bench-retrieval chroma clean
+.PHONY: install run serve test lint format browser bench clean
 
 install: $(VENV)/.installed
 
@@ -46,12 +46,6 @@ test: install browser lint
 
 bench: install
 	$(PY) -m bench.all
-
-bench-retrieval: install
-	$(PY) -m bench.retrieval
-
-chroma: install
-	$(DOCQA) chroma
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

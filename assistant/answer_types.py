@@ -21,22 +21,47 @@ class AnswerType(Enum):
 
 _EXPECT: dict[str, list[tuple[AnswerType, re.Pattern[str]]]] = {
     "en": [
-        (AnswerType.DATE, re.compile(r"\b(when|what year|which year|what date|since when)\b", re.I)),
+        (
+            AnswerType.DATE,
+            re.compile(r"\b(when|what year|which year|what date|since when)\b", re.I),
+        ),
         (AnswerType.NUMBER, re.compile(r"\b(how many|how much|what number|how old)\b", re.I)),
-        (AnswerType.PERSON, re.compile(r"^\s*who\b|\bwho (is|was|were|signed|proposed)\b|\bwhose name\b", re.I)),
-        (AnswerType.PLACE, re.compile(r"\bwhere\b|\b(which|what) (city|country|town|place)\b", re.I)),
+        (
+            AnswerType.PERSON,
+            re.compile(r"^\s*who\b|\bwho (is|was|were|signed|proposed)\b|\bwhose name\b", re.I),
+        ),
+        (
+            AnswerType.PLACE,
+            re.compile(r"\bwhere\b|\b(which|what) (city|country|town|place)\b", re.I),
+        ),
     ],
     "fr": [
-        (AnswerType.DATE, re.compile(r"\b(quand|quelle année|quelle date|en quelle année|depuis quand)\b", re.I)),
+        (
+            AnswerType.DATE,
+            re.compile(r"\b(quand|quelle année|quelle date|en quelle année|depuis quand)\b", re.I),
+        ),
         (AnswerType.NUMBER, re.compile(r"\bcombien\b|\bquel nombre\b", re.I)),
-        (AnswerType.PERSON, re.compile(r"^\s*qui\b|\b(quel|quelle) (ministre|président|personne|diplomate)\b", re.I)),
-        (AnswerType.PLACE, re.compile(r"(^|\s)où\b|\b(quelle|dans quelle) (ville|localité)\b|\bquel (pays|lieu)\b", re.I)),
+        (
+            AnswerType.PERSON,
+            re.compile(
+                r"^\s*qui\b|\b(quel|quelle) (ministre|président|personne|diplomate)\b", re.I
+            ),
+        ),
+        (
+            AnswerType.PLACE,
+            re.compile(
+                r"(^|\s)où\b|\b(quelle|dans quelle) (ville|localité)\b|\bquel (pays|lieu)\b", re.I
+            ),
+        ),
     ],
     "zh": [
         (AnswerType.DATE, re.compile(r"何时|什么时候|哪一?年|几月|什么时间|哪一天|日期")),
         (AnswerType.NUMBER, re.compile(r"多少|几个|几位|几名|几次|几届")),
         (AnswerType.PERSON, re.compile(r"谁|哪一?位|什么人|名字|叫什么")),
-        (AnswerType.PLACE, re.compile(r"哪里|哪儿|在哪|哪座城市|哪个城市|什么地方|什么地点|哪个国家")),
+        (
+            AnswerType.PLACE,
+            re.compile(r"哪里|哪儿|在哪|哪座城市|哪个城市|什么地方|什么地点|哪个国家"),
+        ),
     ],
 }
 
@@ -56,7 +81,9 @@ _DATE_SPAN = re.compile(
     rf"\b\d{{1,2}}\s+(?:{_MONTHS})\s+\d{{4}}\b|\b(?:1[5-9]|20)\d\d\b|\d+\s*[年月日]", re.I
 )
 _NAME = re.compile(r"(?<!^)\b[A-ZÀ-Ý][a-zà-ÿ]+(?:[ -][A-ZÀ-Ý][a-zà-ÿ]+)*")
-_PERSON_ZH = re.compile(r"(主席|总统|总理|部长|大使|秘书长)[\u4e00-\u9fff]{2,4}|[\u4e00-\u9fff]{2,4}(主席|总统|总理|部长)")
+_PERSON_ZH = re.compile(
+    r"(主席|总统|总理|部长|大使|秘书长)[\u4e00-\u9fff]{2,4}|[\u4e00-\u9fff]{2,4}(主席|总统|总理|部长)"
+)
 _PLACE_ZH = re.compile(r"在[\u4e00-\u9fff]{2,5}(举行|召开|举办)|[\u4e00-\u9fff]{1,4}(市|省|首都)")
 _TITLE = re.compile(r"\b(M\.|Mme|S\.E\.|Président|président|ministre|Signé|Ambassadeur)\b")
 

@@ -33,7 +33,11 @@ def answer_json(answer: Answer, question_id: str | None = None) -> dict[str, Any
         "confidence": round(answer.confidence, 4),
         "citations": [citation_json(c) for c in answer.citations],
         "retrieved": [
-            {"paragraph_id": h.paragraph.id, "doc": h.paragraph.doc_name, "score": round(h.score, 5)}
+            {
+                "paragraph_id": h.paragraph.id,
+                "doc": h.paragraph.doc_name,
+                "score": round(h.score, 5),
+            }
             for h in answer.retrieved
         ],
         "timings_ms": {k: round(v, 1) for k, v in answer.timings.items()},

@@ -23,7 +23,9 @@ class Ranking:
     similarities: list[float] = field(default_factory=list)
 
 
-def fuse(rankings: Sequence[Ranking], top_k: int, weights: dict[str, float] | None = None) -> list[Hit]:
+def fuse(
+    rankings: Sequence[Ranking], top_k: int, weights: dict[str, float] | None = None
+) -> list[Hit]:
     """Weighted reciprocal-rank fusion; a Hit keeps every retriever's rank and similarity."""
     weights = weights or {}
     scores: dict[str, float] = {}
@@ -66,7 +68,10 @@ class Retriever:
             out.append(
                 Ranking(
                     name,
-                    [from_record(n.node.node_id, n.node.get_content(), n.node.metadata) for n in nodes],
+                    [
+                        from_record(n.node.node_id, n.node.get_content(), n.node.metadata)
+                        for n in nodes
+                    ],
                     # llama-index reports exp(-distance); Chroma's cosine distance is 1 - cos.
                     [1.0 + math.log(n.score) if n.score else 0.0 for n in nodes],
                 )

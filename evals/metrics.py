@@ -70,7 +70,15 @@ def score_answer(item: EvalItem, answer: Answer) -> QuestionScore:
         None,
     )
     return QuestionScore(
-        item.id, item.lang, item.type, True, answer.abstained, recall, precision, facts, rank,
+        item.id,
+        item.lang,
+        item.type,
+        True,
+        answer.abstained,
+        recall,
+        precision,
+        facts,
+        rank,
         latency,
     )
 

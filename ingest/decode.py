@@ -60,9 +60,7 @@ def decode_text(name: str, data: bytes) -> DecodedText:
 def _checked(name: str, decoded: DecodedText) -> DecodedText:
     text = decoded.text
     sample = text[:65536]
-    controls = sum(
-        1 for ch in sample if unicodedata.category(ch) == "Cc" and ch not in _CONTROL_OK
-    )
+    controls = sum(1 for ch in sample if unicodedata.category(ch) == "Cc" and ch not in _CONTROL_OK)
     if sample and controls / len(sample) > 0.01:
         raise UnsupportedFormat(
             f"{name} looks binary (control characters in its text), not text as its name says; "

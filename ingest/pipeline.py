@@ -10,7 +10,7 @@ from tqdm import tqdm
 
 from ingest.decode import read_limited
 from ingest.errors import IngestError, UnsupportedFormat
-from ingest.readers import ParsedDocument, READERS, reader_for
+from ingest.readers import READERS, ParsedDocument, reader_for
 from ingest.settings import IngestSettings
 from store import ChromaStore, Paragraph, content_hash, detect_language, paragraph_id
 
@@ -130,21 +130,26 @@ class Ingestor:
         changed = [p for p in new if old.get(p.id) != p]
         removed = [i for i in old if i not in {p.id for p in new}]
         bar = tqdm(
-            total=len(changed), desc=name, unit="¶", disable=not progress or not changed,
+            total=len(changed),
+            desc=name,
+            unit="¶",
+            disable=not progress or not changed,
             leave=False,
         )
         with bar:
             embedded = self.store.write(changed, on_progress=bar.update)
         self.store.delete(removed)
-        replaced = sum(1 for p in changed if p.id in old and old[p.id].content_hash != p.content_hash)
+        replaced = sum(
+            1 for p in changed if p.id in old and old[p.id].content_hash != p.content_hash
+        )
         return DocumentReport(
             source=source,
             doc_id=parsed.doc_id,
             paragraphs=len(new),
             added=sum(1 for p in new if p.id not in old),
-            kept=len(new) - len(changed) + sum(
-                1 for p in changed if p.id in old and old[p.id].content_hash == p.content_hash
-            ),
+            kept=len(new)
+            - len(changed)
+            + sum(1 for p in changed if p.id in old and old[p.id].content_hash == p.content_hash),
             replaced=replaced,
             removed=len(removed),
             embedded=embedded,

@@ -16,13 +16,12 @@ from chromadb.api.types import Documents, EmbeddingFunction, Embeddings
 from chromadb.config import Settings as ChromaSettings
 
 from store.embedders import Embedder, load_embedder
-from store.keyword import KeywordIndex
 from store.errors import EmbedderMismatch, StoreLocked, StoreUnavailable, UnknownDocument
+from store.keyword import KeywordIndex
 from store.records import from_record, to_metadata
 from store.settings import StoreSettings
 from store.text import tokenize
 from store.types import Paragraph
-
 
 _EMBED_BATCH = 32
 

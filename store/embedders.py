@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import threading
 from collections.abc import Sequence
-from functools import lru_cache
+from functools import cache
 from typing import Protocol
 
 import numpy as np
@@ -77,7 +77,7 @@ EMBEDDERS: dict[str, type[UseEmbedder] | type[E5Embedder]] = {
 }
 
 
-@lru_cache(maxsize=None)
+@cache
 def load_embedder(key: str, threads: int = 2) -> Embedder:
     """Load an embedder once per process (loading takes a while; the model is read-only)."""
     try:

@@ -45,29 +45,32 @@ _CJK_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*", re.UNICODE)
 _ELISION = re.compile(r"^(?:[ldjmnstc]|qu|jusqu|lorsqu|puisqu)['’]", re.IGNORECASE)
 
-STOPWORDS: dict[str, frozenset[str]] = {
-    "fr": frozenset(
-        """a à au aux avec ce ces cet cette comme dans de des du elle elles en est et été être
-        il ils je la le les leur leurs lui ma mais me même mes moi mon ne nos notre nous on ou
-        où par pas pour qu que quel quelle quelles quels qui sa se ses son sont sur ta te tes
-        toi ton tu un une vos votre vous y ont fait faire quoi quand comment combien pourquoi
-        est-ce dont lequel laquelle lesquels lesquelles selon d l s n c qu' j m t ainsi été
-        était avait avaient sera seront ceux celle celles celui cela ça si très plus tout tous
-        toute toutes entre document documents""".split()
-    ),
-    "en": frozenset(
-        """a an the and or of to in on at by for with from as is are was were be been being it
-        its this that these those what which who whom whose when where why how many much do
-        does did has have had not no into than then there their they them he she his her we
-        our you your i me my can could would should will shall may might about according
-        document documents say says said tell""".split()
-    ),
-    "zh": frozenset(
-        """的 了 是 在 和 与 及 或 也 都 就 而 并 对 为 以 于 之 其 这 那 哪 哪些 什么 谁 何
-        何时 多少 几 个 吗 呢 吧 啊 有 没有 被 把 从 到 由 中 上 下 里 将 会 能 可以 如何 怎么
-        怎样 为什么 是否 哪里 哪个 哪年 时候 一个 一些 文件 文档 根据""".split()
-    ),
+# Written as text for readability; split once at import.
+_STOPWORD_TEXT = {
+    "fr": """
+    a ainsi au aux avaient avait avec c ce cela celle celles celui ces cet cette ceux
+    combien comme comment d dans de des document documents dont du elle elles en entre est
+    est-ce et faire fait il ils j je l la laquelle le lequel les lesquelles lesquels leur
+    leurs lui m ma mais me mes moi mon même n ne nos notre nous on ont ou où par pas plus
+    pour pourquoi qu qu' quand que quel quelle quelles quels qui quoi s sa se selon sera
+    seront ses si son sont sur t ta te tes toi ton tous tout toute toutes très tu un une vos
+    votre vous y à ça était été être
+    """,
+    "en": """
+    a about according an and are as at be been being by can could did do document documents
+    does for from had has have he her his how i in into is it its many may me might much my
+    no not of on or our said say says shall she should tell than that the their them then
+    there these they this those to was we were what when where which who whom whose why will
+    with would you your
+    """,
+    "zh": """
+    一个 一些 上 下 与 个 中 为 为什么 之 也 了 于 什么 从 以 会 何 何时
+    其 几 到 及 可以 吗 吧 呢 和 哪 哪个 哪些 哪年 哪里 啊 在 多少 如何 对
+    将 就 并 怎么 怎样 或 把 文件 文档 时候 是 是否 有 根据 没有 由 的 而
+    能 被 谁 这 那 都 里
+    """,
 }
+STOPWORDS = {lang: frozenset(text.split()) for lang, text in _STOPWORD_TEXT.items()}
 
 
 @lru_cache(maxsize=2)

@@ -13,7 +13,7 @@ from ui.offline import apply_offline_env
 apply_offline_env()
 
 from assistant import Assistant, AssistantSettings  # noqa: E402
-from ingest import IngestSettings, Ingestor, default_corpus  # noqa: E402
+from ingest import Ingestor, IngestSettings, default_corpus  # noqa: E402
 from store import ChromaStore, StoreSettings  # noqa: E402
 from ui.context import Context  # noqa: E402
 

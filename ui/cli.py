@@ -67,7 +67,9 @@ def print_ingest_report(report: IngestReport) -> None:
 
 @main.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
-@click.option("--default-corpus", is_flag=True, help="Ingest the seed documents shipped with docqa.")
+@click.option(
+    "--default-corpus", is_flag=True, help="Ingest the seed documents shipped with docqa."
+)
 @translate_errors
 def ingest(paths: tuple[Path, ...], default_corpus: bool) -> None:
     """Add or update documents (txt, md); unchanged paragraphs are not re-embedded."""
@@ -105,8 +107,13 @@ def print_answer(answer: Answer) -> None:
 @click.argument("question")
 @click.option("--json", "as_json", is_flag=True, help="Print the answer contract as JSON.")
 @click.option("--doc", "doc", default=None, help="Only search this document id.")
-@click.option("--lang", "lang", type=click.Choice(["fr", "zh", "en"]), default=None,
-              help="Only search paragraphs in this language.")
+@click.option(
+    "--lang",
+    "lang",
+    type=click.Choice(["fr", "zh", "en"]),
+    default=None,
+    help="Only search paragraphs in this language.",
+)
 @translate_errors
 def ask(question: str, as_json: bool, doc: str | None, lang: str | None) -> None:
     """Answer QUESTION from the documents, citing the paragraphs."""
@@ -163,12 +170,25 @@ def show_doc(doc_id: str) -> None:
 
 
 @main.command("eval")
-@click.option("--set", "set_path", type=click.Path(path_type=Path), default=None,
-              help="Evaluation set (JSONL); default: the shipped seed set.")
-@click.option("--out", type=click.Path(path_type=Path), default=None,
-              help="Write one answer-contract object per question here (JSONL).")
-@click.option("--report", type=click.Path(path_type=Path), default=None,
-              help="Write the metrics per language as JSON here.")
+@click.option(
+    "--set",
+    "set_path",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Evaluation set (JSONL); default: the shipped seed set.",
+)
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Write one answer-contract object per question here (JSONL).",
+)
+@click.option(
+    "--report",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Write the metrics per language as JSON here.",
+)
 @translate_errors
 def eval_command(set_path: Path | None, out: Path | None, report: Path | None) -> None:
     """Answer every question of an evaluation set and print the metrics."""
@@ -187,8 +207,12 @@ def eval_command(set_path: Path | None, out: Path | None, report: Path | None) -
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=7860, show_default=True, type=int)
-@click.option("--ingest-default/--no-ingest-default", default=True, show_default=True,
-              help="Ingest the shipped seed documents first when the store is empty.")
+@click.option(
+    "--ingest-default/--no-ingest-default",
+    default=True,
+    show_default=True,
+    help="Ingest the shipped seed documents first when the store is empty.",
+)
 @translate_errors
 def serve(host: str, port: int, ingest_default: bool) -> None:
     """Start the chat UI on http://HOST:PORT."""

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from assistant import Assistant, AssistantSettings
-from ingest import IngestSettings, Ingestor
+from ingest import Ingestor, IngestSettings
 from store import ChromaStore, StoreSettings
 
 
