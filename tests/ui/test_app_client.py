@@ -1,0 +1,164 @@
+"""The real app over HTTP (gradio_client), and its handlers over a real store."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from gradio_client import Client
+from gradio_client.exceptions import AppError
+
+from tests.ui import running_app
+from ui.app import DocqaApp, search_filters
+from ui.context import Context
+
+QUESTIONS = {
+    "fr": "Combien de pays membres comptait la CICA en 2014 ?",
+    "zh": "亚信会议有多少个成员国？",
+    "en": "How many member countries did CICA have in 2014?",
+}
+RELIABLY_ANSWERED = {"fr", "zh"}
+CONTRACT_KEYS = {
+    "question",
+    "language",
+    "answer",
+    "abstained",
+    "citations",
+    "retrieved",
+    "timings_ms",
+}
+CITATION_KEYS = {
+    "marker",
+    "doc",
+    "paragraph_id",
+    "section",
+    "page",
+    "text",
+    "quote",
+    "start",
+    "end",
+}
+
+
+@pytest.fixture(scope="module")
+def client(seeded_context: Context) -> Iterator[Client]:
+    with running_app(seeded_context) as url:
+        yield Client(url, verbose=False)
+
+
+def check_contract(result: dict, question: str, language: str) -> None:
+    assert set(result) >= CONTRACT_KEYS, set(result)
+    assert "id" not in result
+    assert result["question"] == question
+    assert result["language"] == language
+    assert isinstance(result["answer"], str) and result["answer"]
+    assert isinstance(result["abstained"], bool)
+    assert result["retrieved"], "the engine saw no paragraph of the seed corpus"
+    for hit in result["retrieved"]:
+        assert {"paragraph_id", "doc", "score"} <= set(hit)
+    assert {"retrieve", "answer"} <= set(result["timings_ms"])
+    for citation in result["citations"]:
+        assert set(citation) >= CITATION_KEYS
+        assert citation["quote"] in citation["text"]
+        assert citation["text"][citation["start"] : citation["end"]] == citation["quote"]
+        assert f"[{citation['marker']}]" in result["answer"]
+    assert result["abstained"] == (not result["citations"])
+
+
+@pytest.mark.parametrize("language", sorted(QUESTIONS))
+def test_the_ask_endpoint_returns_the_whole_answer_contract(client: Client, language: str) -> None:
+    question = QUESTIONS[language]
+    result = client.predict(question, api_name="/ask")
+    check_contract(result, question, language)
+    if language in RELIABLY_ANSWERED:
+        assert not result["abstained"], result["answer"]
+        assert result["citations"][0]["doc"] == "004_c1644274363e99c0.txt"
+
+
+def test_an_empty_question_is_refused_with_the_assistants_message(client: Client) -> None:
+    with pytest.raises(AppError, match="empty"):
+        client.predict("   ", api_name="/ask")
+
+
+def test_the_queue_answers_several_clients_at_once(client: Client) -> None:
+    jobs = [client.submit(QUESTIONS[lang], api_name="/ask") for lang in ("fr", "zh", "fr", "zh")]
+    results = [job.result(timeout=120) for job in jobs]
+    assert [r["language"] for r in results] == ["fr", "zh", "fr", "zh"]
+
+
+def test_only_the_ask_endpoint_is_public(client: Client) -> None:
+    api = client.view_api(print_info=False, return_format="dict")
+    assert set(api["named_endpoints"]) == {"/ask"}
+
+
+# -- the handlers behind the chat and the documents tab ---------------------------------------
+
+
+def test_the_chat_streams_then_shows_the_evidence(seeded_context: Context) -> None:
+    steps = list(DocqaApp(seeded_context).chat(QUESTIONS["fr"], [], "all", "all"))
+    replies = [history[-1]["content"] for history, _ in steps]
+    assert steps[0][0][0] == {"role": "user", "content": steps[0][0][0]["content"]}
+    assert "dq-searching" in steps[0][1]  # the panel says it is searching while retrieval runs
+    assert len(steps) >= 3  # placeholder, then at least two growing parts of the answer
+    assert all(len(a) <= len(b) for a, b in zip(replies[1:], replies[2:], strict=False))
+    final_history, final_panel = steps[-1]
+    assert len(final_history) == 2
+    assert 'href="#cite-1"' in final_history[-1]["content"]
+    assert '<mark id="cite-1">' in final_panel
+
+
+@pytest.mark.parametrize(("question", "says"), [("   ", "empty"), ("x" * 5000, "limit")])
+def test_a_refused_question_becomes_a_chat_message(
+    seeded_context: Context, question: str, says: str
+) -> None:
+    steps = list(DocqaApp(seeded_context).chat(question, [], "all", "all"))
+    reply = steps[-1][0][-1]
+    assert reply["role"] == "assistant" and reply["content"].startswith("⚠️")
+    assert says in reply["content"]
+
+
+def test_filters_leave_out_all(seeded_context: Context) -> None:
+    assert search_filters("all", "all") is None
+    assert search_filters("zh", None) == {"lang": "zh"}
+    assert search_filters("all", "a.txt") == {"doc": "a.txt"}
+
+
+def test_a_language_filter_reaches_the_assistant(seeded_context: Context) -> None:
+    answer = DocqaApp(seeded_context).ask(QUESTIONS["fr"], "zh", "all")
+    assert {hit.paragraph.lang for hit in answer.retrieved} == {"zh"}
+
+
+def test_upload_reports_each_file_and_remove_needs_confirmation(
+    empty_context: Context, tmp_path: Path
+) -> None:
+    good = tmp_path / "notes.txt"
+    good.write_text("Notes\n\nThe zorblax festival takes place every March.\n", encoding="utf-8")
+    empty = tmp_path / "empty.txt"
+    empty.write_text("   \n", encoding="utf-8")
+    handlers = DocqaApp(empty_context)
+
+    results, cleared, table, doc_filter, remove_choices = handlers.upload(
+        [str(good), str(empty)], "all"
+    )
+    rows = results.value["data"]
+    assert [row[:2] for row in rows] == [["notes.txt", "added"], ["empty.txt", "error"]]
+    assert rows[1][3]  # the ingest error's message
+    assert cleared is None
+    assert [row[0] for row in table.value["data"]] == ["notes.txt"]
+    assert "notes.txt" in [value for _, value in doc_filter.choices]
+
+    again = handlers.upload([str(good)], "all")[0].value["data"]
+    assert again[0][1] == "unchanged"
+
+    note, confirmed, table, *_ = handlers.remove("notes.txt", False, "all")
+    assert "confirmation" in note and confirmed is False
+    assert [row[0] for row in table.value["data"]] == ["notes.txt"]
+
+    note, _, table, *_ = handlers.remove("notes.txt", True, "notes.txt")
+    assert note.startswith("Removed")
+    assert table.value["data"] == []
+    assert empty_context.store.documents() == []
+
+    note, *_ = handlers.remove("notes.txt", True, "all")
+    assert note.startswith("⚠️") and "no document" in note

@@ -1,0 +1,217 @@
+"""The evidence panel and the chat's answer text: escaping, highlighted spans, abstention."""
+
+from __future__ import annotations
+
+import html
+import re
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from assistant import Answer, Assistant, Citation, Hit
+from store import Paragraph, content_hash
+from ui import render
+
+SCRIPT = "<script>alert(1)</script>"
+IMG = "<img src=x onerror=alert(1)>"
+TAG = re.compile(r"<[^>]*>")
+
+
+def paragraph(text: str, ordinal: int = 1, **fields: object) -> Paragraph:
+    values: dict = {
+        "id": f"doc.txt#{ordinal}",
+        "doc_id": "doc.txt",
+        "doc_title": "A title",
+        "source": "/tmp/doc.txt",
+        "ordinal": ordinal,
+        "section": "",
+        "page": None,
+        "lang": "en",
+        "text": text,
+        "start": 0,
+        "end": len(text),
+        "content_hash": content_hash(text),
+    }
+    return Paragraph(**(values | fields))
+
+
+def cite(marker: int, para: Paragraph, quote: str, occurrence: int = 0) -> Citation:
+    start = para.text.index(quote)
+    for _ in range(occurrence):
+        start = para.text.index(quote, start + 1)
+    return Citation(marker, para, quote, start, start + len(quote))
+
+
+def answer(
+    text: str,
+    citations: tuple[Citation, ...] = (),
+    retrieved: tuple[Paragraph, ...] = (),
+    language: str = "en",
+) -> Answer:
+    hits = tuple(Hit(p, 1.0 / (i + 1)) for i, p in enumerate(retrieved))
+    return Answer("q?", language, text, citations, not citations, hits)
+
+
+def visible_text(markup: str) -> str:
+    """What a browser shows: our tags dropped, entities decoded."""
+    return html.unescape(TAG.sub("", markup))
+
+
+# -- evidence panel -------------------------------------------------------------------------
+
+
+def test_the_cited_span_is_marked_exactly() -> None:
+    para = paragraph("First sentence. The CICA had 26 members in 2014. Last one.")
+    quote = "The CICA had 26 members in 2014."
+    out = render.evidence_html(answer("It had 26. [1]", (cite(1, para, quote),)))
+    assert f'<mark id="cite-1">{quote}</mark>' in out
+    assert out.count("<mark") == 1
+    assert "First sentence. " in out and " Last one." in out  # the whole paragraph is shown
+
+
+def test_a_card_shows_where_the_paragraph_comes_from() -> None:
+    para = paragraph("Some text here.", ordinal=7, section="Annexe > II", page=3, lang="fr")
+    out = render.evidence_html(answer("x [1]", (cite(1, para, "Some text"),)))
+    for shown in ("doc.txt", "A title", "Annexe &gt; II", "¶7", "p. 3", "fr"):
+        assert shown in out
+
+
+def test_no_page_is_shown_when_the_paragraph_has_none() -> None:
+    out = render.evidence_html(answer("x [1]", (cite(1, paragraph("Some text."), "Some"),)))
+    assert "p. " not in out
+
+
+def test_two_citations_of_one_paragraph_make_one_card_with_both_marks() -> None:
+    para = paragraph("Alpha is one. Beta is two. Gamma is three.")
+    other = paragraph("Delta is four.", ordinal=2)
+    citations = (
+        cite(1, para, "Alpha is one."),
+        cite(2, other, "Delta is four."),
+        cite(3, para, "Gamma is three."),
+    )
+    out = render.evidence_html(answer("a [1] d [2] g [3]", citations))
+    assert out.count("<article") == 2
+    assert '<mark id="cite-1">Alpha is one.</mark>' in out
+    assert '<mark id="cite-3">Gamma is three.</mark>' in out
+    assert '<mark id="cite-2">Delta is four.</mark>' in out
+    assert out.index("cite-1") < out.index("cite-2")  # cards in order of first citation
+
+
+def test_overlapping_citations_keep_the_text_whole_and_every_anchor() -> None:
+    para = paragraph("abcdefghij")
+    spans = [render.Span(1, 2, 5), render.Span(2, 4, 8), render.Span(3, 4, 6)]
+    out = render.marked_text(para.text, spans)
+    assert visible_text(out) == para.text
+    for marker in (1, 2, 3):
+        assert f'id="cite-{marker}"' in out
+
+
+@given(
+    text=st.text(alphabet=st.sampled_from(list("ab <>&\"'é中。")), max_size=40),
+    data=st.data(),
+)
+def test_marked_text_shows_exactly_the_paragraph(text: str, data: st.DataObject) -> None:
+    start = data.draw(st.integers(0, len(text)))
+    end = data.draw(st.integers(start, len(text)))
+    out = render.marked_text(text, [render.Span(1, start, end)])
+    assert visible_text(out) == text
+    assert "<" not in TAG.sub("", out)  # no markup but ours
+    if end > start:
+        assert f'<mark id="cite-1">{html.escape(text[start:end])}</mark>' in out
+
+
+@pytest.mark.parametrize("payload", [SCRIPT, IMG, '"><img src=x onerror=alert(1)>'])
+def test_document_text_cannot_inject_html(payload: str) -> None:
+    text = f"Before {payload} the cited sentence {payload}. After {payload}."
+    para = paragraph(text, doc_id=f"{payload}.txt", doc_title=payload, section=payload, lang="en")
+    quote = f"the cited sentence {payload}."
+    out = render.evidence_html(answer("x [1]", (cite(1, para, quote),)))
+    assert "<script" not in out and "<img" not in out and "onerror=alert(1)>" not in out
+    assert html.escape(payload) in out
+    assert visible_text(out).count(payload) == 6  # file name, title, section, 3 times in text
+
+
+def test_abstention_shows_the_three_nearest_paragraphs_unmarked() -> None:
+    nearest = tuple(paragraph(f"Paragraph {i} {SCRIPT}", ordinal=i) for i in range(1, 6))
+    out = render.evidence_html(answer("The documents don't say.", retrieved=nearest))
+    assert "Nearest paragraphs — not an answer" in out
+    assert out.count("<article") == 3
+    assert "<mark" not in out
+    assert "Paragraph 3" in out and "Paragraph 4" not in out
+    assert "<script" not in out
+
+
+@pytest.mark.parametrize(
+    ("language", "heading"),
+    [
+        ("fr", "Paragraphes les plus proches — pas une réponse"),
+        ("zh", "最接近的段落——并非答案"),
+        ("en", "Nearest paragraphs — not an answer"),
+    ],
+)
+def test_the_abstention_heading_speaks_the_questions_language(language: str, heading: str) -> None:
+    out = render.evidence_html(answer("…", retrieved=(paragraph("x"),), language=language))
+    assert heading in out
+
+
+def test_no_documents_gives_a_hint() -> None:
+    out = render.evidence_html(answer("No documents are loaded yet."))
+    assert "<article" not in out
+    assert "Documents tab" in out
+
+
+# -- the answer in the chat -----------------------------------------------------------------
+
+
+def test_markers_link_to_their_span_with_the_quote_on_hover() -> None:
+    para = paragraph('He said "26 members" & more <b>bold</b>.')
+    quote = para.text
+    out = render.answer_markdown(answer("They had 26 members. [1]", (cite(1, para, quote),)))
+    link = re.search(r'<a class="dq-ref" href="#cite-1" title="([^"]*)">\[1\]</a>', out)
+    assert link, out
+    assert html.unescape(link[1]) == quote
+    assert "<b>" not in out
+
+
+def test_answer_text_cannot_inject_html_or_markdown() -> None:
+    para = paragraph(f"Evil {SCRIPT} and {IMG} text.")
+    text = f"D'après : Evil {SCRIPT} and {IMG} text. [1] **bold** [link](http://x) $$x$$"
+    out = render.answer_markdown(answer(text, (cite(1, para, para.text),)))
+    assert "<script" not in out and "<img" not in out
+    assert "&lt;script&gt;" in out
+    assert "**" not in out and "](" not in out and "$$" not in out  # all backslash-escaped
+
+
+def test_a_marker_without_a_citation_stays_plain_text() -> None:
+    out = render.answer_markdown(answer("See [2].", ()))
+    assert "href" not in out and r"\[2\]" in out
+
+
+def test_streaming_cuts_grow_to_the_whole_answer_and_keep_markers_whole() -> None:
+    text = "D'après les documents : Une phrase de 3.5 mots. [1] Une autre ! [2] Fin"
+    cuts = render.stream_cuts(text)
+    assert cuts == sorted(cuts) and cuts[-1] == len(text) and len(cuts) >= 3
+    for cut in cuts:
+        assert not re.search(r"\[\d*$", text[:cut])  # never inside a marker
+    assert not any(text[:cut].endswith("3.") for cut in cuts)  # not at a decimal point
+    assert render.stream_cuts("") == [0]
+
+
+# -- over real answers ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["Combien de pays membres comptait la CICA en 2014 ?", "亚信会议有多少个成员国？"],
+)
+def test_real_answers_render_their_citations(seeded_assistant: Assistant, question: str) -> None:
+    real = seeded_assistant.ask(question)
+    out = render.evidence_html(real)
+    markdown = render.answer_markdown(real)
+    if real.abstained:
+        assert "<mark" not in out and "dq-abstained" in out
+        return
+    for c in real.citations:
+        assert f'<mark id="cite-{c.marker}">{html.escape(c.quote)}</mark>' in out
+        assert f'href="#cite-{c.marker}"' in markdown

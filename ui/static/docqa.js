@@ -1,0 +1,23 @@
+() => {
+  // Bring a cited span (or the first) into view inside the evidence panel (not the whole page) and flash it.
+  const reveal = (id) => {
+    const panel = document.querySelector("#dq-evidence-panel");
+    if (!panel) return;
+    const target = panel.querySelector(id ? `[id="${id}"]` : "mark");
+    if (!target) {
+      panel.scrollTop = 0;
+      return;
+    }
+    const offset = target.getBoundingClientRect().top - panel.getBoundingClientRect().top;
+    panel.scrollTo({ top: panel.scrollTop + offset - panel.clientHeight / 3, behavior: "smooth" });
+    target.classList.add("dq-flash");
+    setTimeout(() => target.classList.remove("dq-flash"), 1200);
+  };
+  window.docqaReveal = (id) => setTimeout(() => reveal(id), 80);
+  document.addEventListener("click", (event) => {
+    const link = event.target.closest && event.target.closest("a.dq-ref, a.dq-badge");
+    if (!link) return;
+    event.preventDefault();
+    reveal((link.getAttribute("href") || "").replace(/^#/, ""));
+  });
+}
