@@ -25,7 +25,13 @@ _EXPECT: dict[str, list[tuple[AnswerType, re.Pattern[str]]]] = {
             AnswerType.DATE,
             re.compile(r"\b(when|what year|which year|what date|since when)\b", re.I),
         ),
-        (AnswerType.NUMBER, re.compile(r"\b(how many|how much|what number|how old)\b", re.I)),
+        (
+            AnswerType.NUMBER,
+            re.compile(
+                r"\b(how many|how much|what number|how old|budget|cost|price|amount|funding)\b",
+                re.I,
+            ),
+        ),
         (
             AnswerType.PERSON,
             re.compile(r"^\s*who\b|\bwho (is|was|were|signed|proposed)\b|\bwhose name\b", re.I),
@@ -40,7 +46,10 @@ _EXPECT: dict[str, list[tuple[AnswerType, re.Pattern[str]]]] = {
             AnswerType.DATE,
             re.compile(r"\b(quand|quelle année|quelle date|en quelle année|depuis quand)\b", re.I),
         ),
-        (AnswerType.NUMBER, re.compile(r"\bcombien\b|\bquel nombre\b", re.I)),
+        (
+            AnswerType.NUMBER,
+            re.compile(r"\bcombien\b|\bquel nombre\b|\b(budget|coût|prix|montant)\b", re.I),
+        ),
         (
             AnswerType.PERSON,
             re.compile(
@@ -56,7 +65,7 @@ _EXPECT: dict[str, list[tuple[AnswerType, re.Pattern[str]]]] = {
     ],
     "zh": [
         (AnswerType.DATE, re.compile(r"何时|什么时候|哪一?年|几月|什么时间|哪一天|日期")),
-        (AnswerType.NUMBER, re.compile(r"多少|几个|几位|几名|几次|几届")),
+        (AnswerType.NUMBER, re.compile(r"多少|几个|几位|几名|几次|几届|预算|费用|金额|价格")),
         (AnswerType.PERSON, re.compile(r"谁|哪一?位|什么人|名字|叫什么")),
         (
             AnswerType.PLACE,
