@@ -15,6 +15,7 @@ from enum import Enum
 class AnswerType(Enum):
     DATE = "date"
     NUMBER = "number"
+    MONEY = "money"
     PERSON = "person"
     PLACE = "place"
 
@@ -25,13 +26,8 @@ _EXPECT: dict[str, list[tuple[AnswerType, re.Pattern[str]]]] = {
             AnswerType.DATE,
             re.compile(r"\b(when|what year|which year|what date|since when)\b", re.I),
         ),
-        (
-            AnswerType.NUMBER,
-            re.compile(
-                r"\b(how many|how much|what number|how old|budget|cost|price|amount|funding)\b",
-                re.I,
-            ),
-        ),
+        (AnswerType.NUMBER, re.compile(r"\b(how many|how much|what number|how old)\b", re.I)),
+        (AnswerType.MONEY, re.compile(r"\b(budget|cost|price|amount|funding|fees?)\b", re.I)),
         (
             AnswerType.PERSON,
             re.compile(r"^\s*who\b|\bwho (is|was|were|signed|proposed)\b|\bwhose name\b", re.I),
@@ -46,10 +42,8 @@ _EXPECT: dict[str, list[tuple[AnswerType, re.Pattern[str]]]] = {
             AnswerType.DATE,
             re.compile(r"\b(quand|quelle année|quelle date|en quelle année|depuis quand)\b", re.I),
         ),
-        (
-            AnswerType.NUMBER,
-            re.compile(r"\bcombien\b|\bquel nombre\b|\b(budget|coût|prix|montant)\b", re.I),
-        ),
+        (AnswerType.NUMBER, re.compile(r"\bcombien\b|\bquel nombre\b", re.I)),
+        (AnswerType.MONEY, re.compile(r"\b(budget|coût|prix|montant|financement)\b", re.I)),
         (
             AnswerType.PERSON,
             re.compile(
@@ -65,7 +59,8 @@ _EXPECT: dict[str, list[tuple[AnswerType, re.Pattern[str]]]] = {
     ],
     "zh": [
         (AnswerType.DATE, re.compile(r"何时|什么时候|哪一?年|几月|什么时间|哪一天|日期")),
-        (AnswerType.NUMBER, re.compile(r"多少|几个|几位|几名|几次|几届|预算|费用|金额|价格")),
+        (AnswerType.NUMBER, re.compile(r"多少|几个|几位|几名|几次|几届")),
+        (AnswerType.MONEY, re.compile(r"预算|费用|金额|价格|经费")),
         (AnswerType.PERSON, re.compile(r"谁|哪一?位|什么人|名字|叫什么")),
         (
             AnswerType.PLACE,
@@ -94,6 +89,10 @@ _PERSON_ZH = re.compile(
     r"(主席|总统|总理|部长|大使|秘书长)[\u4e00-\u9fff]{2,4}|[\u4e00-\u9fff]{2,4}(主席|总统|总理|部长)"
 )
 _PLACE_ZH = re.compile(r"在[\u4e00-\u9fff]{2,5}(举行|召开|举办)|[\u4e00-\u9fff]{1,4}(市|省|首都)")
+_MONEY = re.compile(
+    r"[$€£¥]\s?\d|\d[\d\s.,]*\s?(dollars?|euros?|USD|EUR|millions?|milliards?|美元|欧元|元|万|亿)",
+    re.I,
+)
 _TITLE = re.compile(r"\b(M\.|Mme|S\.E\.|Président|président|ministre|Signé|Ambassadeur)\b")
 
 
@@ -111,6 +110,8 @@ def holds_type(kind: AnswerType, sentence: str, question: str) -> bool:
     if kind is AnswerType.NUMBER:
         without_dates = _DATE_SPAN.sub(" ", sentence)
         return bool(re.search(r"\d", without_dates) or _NUMBER_WORDS.search(without_dates))
+    if kind is AnswerType.MONEY:
+        return bool(_MONEY.search(sentence))
     names = {m for m in _NAME.findall(sentence) if m.lower() not in question.lower()}
     if kind is AnswerType.PERSON:
         return bool(_PERSON_ZH.search(sentence) or (names and _TITLE.search(sentence)))
@@ -124,4 +125,6 @@ def answers_kind(question: str, lang: str, sentence: str) -> bool:
         return False
     # A multi-part question ("where and when") may be answered part by part: one kind is enough.
     kinds = expected_types(question, lang)
+    if AnswerType.MONEY in kinds:  # "how much is the budget": only an amount answers it
+        kinds = {AnswerType.MONEY}
     return not kinds or any(holds_type(kind, sentence, question) for kind in kinds)

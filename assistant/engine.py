@@ -6,7 +6,7 @@ import time
 
 from assistant.errors import QuestionError
 from assistant.extractive import ExtractiveEngine
-from assistant.phrases import NO_DOCUMENTS
+from assistant.phrases import ABSTAIN, NO_DOCUMENTS
 from assistant.retrieval import Retriever
 from assistant.settings import AssistantSettings
 from assistant.types import Answer
@@ -45,7 +45,9 @@ class Assistant:
         hits = self.retriever.retrieve(text, language, top_k or self.settings.top_k, filters)
         retrieved_at = time.perf_counter()
         if not hits:
-            return Answer(text, language, NO_DOCUMENTS[language], (), True, ())
+            empty = self.store.count() == 0  # else the filters matched nothing
+            message = NO_DOCUMENTS[language] if empty else ABSTAIN[language]
+            return Answer(text, language, message, (), True, ())
         extract = self.engine.answer(text, language, hits)
         done = time.perf_counter()
         return Answer(

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 # separating long clauses, or at a line break (titles and signature lines are their own units).
 _BREAK = re.compile(r"(?<=[。！？])|(?<=[.!?])\s+(?=[«\"“(]?[A-ZÀ-ÖØ-Þ0-9\u4e00-\u9fff])|\n")
 _ABBREVIATION = re.compile(
-    r"(?:\b(?:M|MM|Mme|Dr|S\.E|St|No|art|p|cf|etc|Distr|e\.g|i\.e)\.|\b[A-Z]\.)$"
+    r"(?:\b(?:M|MM|Mme|Mr|Mrs|Ms|Dr|S\.E|St|No|art|p|cf|etc|Distr|e\.g|i\.e)\.|\b[A-Z]\.)$"
 )
 _CLAUSE = re.compile(r"(?<=[;；])\s*")
 _LETTER = re.compile(r"[^\W\d_]")

@@ -9,6 +9,7 @@ from pathlib import Path
 from ingest.errors import EmptyDocument, FileTooLarge, UnreadableText, UnsupportedFormat
 
 _CONTROL_OK = {"\n", "\r", "\t", "\f"}
+LIKELY_ENCODINGS = ["utf_16", "cp1252", "latin_1", "gb18030", "big5", "shift_jis", "euc_jp"]
 
 
 @dataclass(frozen=True)
@@ -28,7 +29,7 @@ def read_limited(path: Path, max_bytes: int) -> bytes:
     size = path.stat().st_size
     if size > max_bytes:
         raise FileTooLarge(
-            f"{path.name} is {size / 1e6:.1f} MB, over the {max_bytes / 1e6:.0f} MB limit; split "
+            f"{path.name} is {size / 1e6:.1f} MB, over the {max_bytes / 1e6:g} MB limit; split "
             "it, or raise DOCQA_MAX_FILE_MB"
         )
     data = path.read_bytes()
@@ -49,7 +50,9 @@ def decode_text(name: str, data: bytes) -> DecodedText:
         pass
     from charset_normalizer import from_bytes
 
-    best = from_bytes(data, cp_isolation=None).best()
+    # Only encodings our users' fr/zh/en files come in: open detection confuses short Latin-1
+    # text with Baltic or Central European code pages.
+    best = from_bytes(data, cp_isolation=LIKELY_ENCODINGS).best()
     if best is None or best.encoding is None:
         raise UnreadableText(
             f"{name} is neither UTF-8 nor any encoding docqa can recognise; re-save it as UTF-8"

@@ -107,14 +107,19 @@ def _heading(block: Block, markdown: bool, outline: _Outline) -> bool:
     return False
 
 
+_LIST_LINE = re.compile(r"^\s*(?:[-*+•]|\d+[.)])\s")
+
+
 def _is_short(block: Block) -> bool:
+    if any(_LIST_LINE.match(line) for line in block.raw.splitlines()):
+        return False  # a list is content, however short
     text = join_lines(block.raw.splitlines())
     return len(text) <= SHORT_BLOCK_CHARS and not _SENTENCE_END.search(text)
 
 
 def _body_text(block: Block, markdown: bool) -> str:
     lines = block.raw.splitlines()
-    if markdown and any(re.match(r"^\s*(?:[-*+]|\d+[.)])\s", line) for line in lines):
+    if markdown and any(_LIST_LINE.match(line) for line in lines):
         return "\n".join(clean_markup(line).strip() for line in lines)  # a list keeps its lines
     return join_lines(lines)
 
@@ -134,13 +139,16 @@ def build_drafts(source: str, markdown: bool = False) -> list[Draft]:
         if not pending:
             return
         text = "\n".join(join_lines(b.raw.splitlines()) for b in pending)
-        if drafts and len(text) < FRONT_MATTER_CHARS:
+        same_section = bool(drafts) and drafts[-1].section.startswith(outline.section())
+        if same_section and len(text) < FRONT_MATTER_CHARS:
             _extend(drafts[-1], text, pending[-1].end)
         else:
             drafts.append(Draft(text, outline.section(), pending[0].start, pending[-1].end))
         pending.clear()
 
     for block in split_blocks(source):
+        if not join_lines(block.raw.splitlines()):
+            continue  # only markup (e.g. a lone "**"): nothing to read
         if _heading(block, markdown, outline):
             flush_pending_as_paragraph_or_trailer()
             outline.last_was_heading = True

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import fcntl
 import os
+import uuid
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -24,6 +25,7 @@ from store.text import tokenize
 from store.types import Paragraph
 
 _EMBED_BATCH = 32
+_GENERATION_ID = "generation"
 
 
 def passage_text(paragraph: Paragraph) -> str:
@@ -106,7 +108,8 @@ class ChromaStore:
             for key, embedder in zip(settings.embedders, self.embedders, strict=True)
         }
         self._primary = self.collections[self.embedders[0].name]
-        self.keywords = KeywordIndex(self._primary)
+        self._meta = self._open_meta(f"{settings.collection}-meta")
+        self.keywords = KeywordIndex(self._primary, self.generation)
 
     @classmethod
     def open(cls, settings: StoreSettings) -> ChromaStore:
@@ -131,6 +134,22 @@ class ChromaStore:
                 "use the embedder it was built with, or ingest into a new DOCQA_STORE_PATH"
             )
         return collection
+
+    def _open_meta(self, name: str) -> Any:
+        try:
+            return self._client.get_or_create_collection(name, embedding_function=RefuseToEmbed())
+        except Exception as exc:
+            raise StoreUnavailable(f"cannot open collection {name!r}: {exc}") from exc
+
+    def generation(self) -> str:
+        """A token that changes with every write or delete, whichever process made it."""
+        found = self._meta.get(ids=[_GENERATION_ID], include=["metadatas"])
+        return str(found["metadatas"][0]["token"]) if found["ids"] else ""
+
+    def _bump_generation(self) -> None:
+        self._meta.upsert(
+            ids=[_GENERATION_ID], embeddings=[[0.0]], metadatas=[{"token": uuid.uuid4().hex}]
+        )
 
     @property
     def location(self) -> str:
@@ -191,7 +210,7 @@ class ChromaStore:
                 documents=texts,
                 metadatas=metadatas,
             )
-        self.keywords.invalidate()
+        self._bump_generation()
         return len(missing)
 
     def _embed(
@@ -234,7 +253,7 @@ class ChromaStore:
             return
         for collection in self.collections.values():
             collection.delete(ids=list(ids))
-        self.keywords.invalidate()
+        self._bump_generation()
 
     def delete_document(self, doc_id: str) -> int:
         ids = self.document_ids(doc_id)

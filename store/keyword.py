@@ -8,6 +8,7 @@ matrix is built in memory from those tokens when the collection changes, never p
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -16,22 +17,18 @@ TOKENS_KEY = "tokens"
 
 
 class KeywordIndex:
-    def __init__(self, collection: Any) -> None:
+    def __init__(self, collection: Any, generation: Callable[[], str]) -> None:
         self._collection = collection
+        self._generation = generation
         self._lock = threading.Lock()
         self._bm25: Any = None
         self._ids: list[str] = []
         self._fields: dict[str, np.ndarray] = {}
-        self._built_for: int | None = None  # collection count when built; None: stale
-
-    def invalidate(self) -> None:
-        """Called after every write or delete made through this process's store."""
-        with self._lock:
-            self._built_for = None
+        self._built_for: str | None = None  # the store generation it was built at
 
     def _ensure_built(self) -> None:
-        count = int(self._collection.count())  # a cheap check for writes by other processes
-        if self._built_for == count and self._bm25 is not None:
+        generation = self._generation()  # changes with every write, by any process
+        if self._built_for == generation and self._bm25 is not None:
             return
         import bm25s
 
@@ -41,7 +38,7 @@ class KeywordIndex:
         bm25 = bm25s.BM25()
         if ids:
             bm25.index([t or ["\u2400"] for t in tokens], show_progress=False)
-        self._bm25, self._ids, self._built_for = bm25, ids, count
+        self._bm25, self._ids, self._built_for = bm25, ids, generation
         self._fields = {
             key: np.array([str(m.get(key, "")) for m in result["metadatas"]], dtype=object)
             for key in ("doc", "lang")

@@ -31,7 +31,7 @@ REVEAL_JS = "() => { window.docqaReveal && window.docqaReveal(); }"
 STREAM_PAUSE_S = 0.04  # between streamed sentences: enough to see the answer grow
 ECHO_CHARS = 300  # a refused (too long) question is echoed this far
 DOC_HEADERS = ["id", "title", "paragraphs", "languages"]
-UPLOAD_HEADERS = ["file", "result", "paragraphs", "details"]
+UPLOAD_HEADERS = ["file", "result", "¶", "details"]
 
 THEME = gr.themes.Soft(
     primary_hue="amber",
@@ -232,7 +232,7 @@ class DocqaApp:
                         label="Last upload",
                         interactive=False,
                         wrap=True,
-                        column_widths=["30%", "14%", "14%", "42%"],
+                        column_widths=["32%", "16%", "8%", "44%"],
                         elem_id="dq-results",
                     )
                 with gr.Column():

@@ -61,7 +61,6 @@ def ingest_one(ingestor: Ingestor, path: Path) -> str:
     assert doc.status == "error"
     assert report.failed == [doc]
     assert ingestor.store.paragraphs() == before
-    assert all(p.doc_id != path.name for p in ingestor.store.paragraphs())
     return doc.error
 
 
@@ -92,6 +91,18 @@ def test_bad_file_is_refused_with_a_clear_message(
 
     assert name in message
     assert says in message
+
+
+def test_a_stored_document_whose_file_turned_bad_keeps_its_paragraphs(
+    ingestor: Ingestor, tmp_path: Path
+) -> None:
+    kept = tmp_path / "kept.txt"
+    kept.write_bytes(b"\x00\x01binary now" * 10)
+
+    message = ingest_one(ingestor, kept)
+
+    assert "kept.txt" in message
+    assert len(ingestor.store.paragraphs("kept.txt")) == 2
 
 
 def test_unsupported_extension_lists_what_is_supported(ingestor: Ingestor, tmp_path: Path) -> None:

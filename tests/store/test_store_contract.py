@@ -102,6 +102,17 @@ def sample_paragraphs() -> list[Paragraph]:
     return alpha + beta
 
 
+def hit_ids(hits: list[tuple[str, float]]) -> list[str]:
+    return [paragraph_id for paragraph_id, _ in hits]
+
+
+def astana(paragraph: Paragraph) -> Paragraph:
+    """The paragraph with Almaty renamed: same id, new text."""
+    text = paragraph.text.replace("Almaty", "Astana")
+    assert text != paragraph.text
+    return replace(paragraph, text=text, content_hash=content_hash(text))
+
+
 class TinyEmbedder:
     """Deterministic, distinct vectors from a hash of the text (plumbing tests only)."""
 
@@ -330,6 +341,61 @@ class TestStoreContract:
 
         assert reopened.paragraphs() == sample_paragraphs()
         assert reopened.write(sample_paragraphs()) == 0
+
+    # -- the keyword index lives with the records and follows every change -----------------
+
+    def test_keyword_search_finds_written_paragraphs(self, store: ChromaStore) -> None:
+        store.write(sample_paragraphs())
+
+        french = store.keyword_search("Acte d'Almaty", "fr", k=5)
+        chinese = store.keyword_search("亚信会议有多少个成员国", "zh", k=5)
+
+        assert hit_ids(french) == ["alpha.txt#2"]
+        assert hit_ids(chinese)[0] == "beta.md#1"
+        scores = [score for _, score in chinese]
+        assert all(score > 0 for score in scores)
+        assert scores == sorted(scores, reverse=True)
+        assert store.keyword_search("Almaty", "fr", k=0) == []
+        assert store.keyword_search("", "fr", k=5) == []
+
+    def test_keyword_search_filters_by_document_and_language(self, store: ChromaStore) -> None:
+        store.write(sample_paragraphs())
+
+        assert sorted(hit_ids(store.keyword_search("26 2014", "fr", 10))) == [
+            "beta.md#1",
+            "beta.md#2",
+        ]
+        assert hit_ids(store.keyword_search("26 2014", "fr", 10, where={"lang": "en"})) == [
+            "beta.md#2"
+        ]
+        assert store.keyword_search("26 2014", "fr", 10, where={"doc": "alpha.txt"}) == []
+
+    def test_keyword_search_follows_edits_and_deletes(self, store: ChromaStore) -> None:
+        paragraphs = sample_paragraphs()
+        store.write(paragraphs)
+        assert hit_ids(store.keyword_search("Almaty", "fr", 5)) == ["alpha.txt#2"]
+
+        store.write([astana(paragraphs[1])])
+
+        assert store.keyword_search("Almaty", "fr", 5) == []
+        assert hit_ids(store.keyword_search("Astana", "fr", 5)) == ["alpha.txt#2"]
+        store.delete_document("alpha.txt")
+        assert store.keyword_search("Astana", "fr", 5) == []
+        assert store.keyword_search("terrorisme", "fr", 5) == []
+
+    def test_keyword_search_sees_an_edit_made_by_another_process(
+        self, store: ChromaStore, store_settings: StoreSettings
+    ) -> None:
+        paragraphs = sample_paragraphs()
+        store.write(paragraphs)
+        assert hit_ids(store.keyword_search("Almaty", "fr", 5)) == ["alpha.txt#2"]
+        # Another process's store (the CLI next to a running UI, or a second client of the
+        # server) edits a paragraph: the number of rows does not change.
+        other = ChromaStore.open(store_settings)
+        other.write([astana(paragraphs[1])])
+
+        assert hit_ids(store.keyword_search("Astana", "fr", 5)) == ["alpha.txt#2"]
+        assert store.keyword_search("Almaty", "fr", 5) == []
 
     def test_writes_inside_the_writer_lock(self, store: ChromaStore) -> None:
         with store.writer():
