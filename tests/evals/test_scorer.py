@@ -73,15 +73,17 @@ def item(
     kind: str = "fact",
     item_id: str = "fr-01",
 ) -> EvalItem:
-    return EvalItem(
-        id=item_id,
-        lang=lang,
-        question="question?",
-        answerable=bool(gold),
-        gold=gold,
-        answer="reference",
-        key_facts=key_facts or [],
-        type=kind if gold else "unanswerable",
+    return EvalItem.model_validate(
+        {
+            "id": item_id,
+            "lang": lang,
+            "question": "question?",
+            "answerable": bool(gold),
+            "gold": gold,
+            "answer": "reference",
+            "key_facts": key_facts or [],
+            "type": kind if gold else "unanswerable",
+        }
     )
 
 

@@ -62,7 +62,7 @@ def test_ids_name_their_language(items: list[EvalItem]) -> None:
 
 
 def test_every_language_has_enough_questions(items: list[EvalItem]) -> None:
-    per_language = Counter(item.lang for item in items)
+    per_language = Counter(str(item.lang) for item in items)
     for lang in LANGS:
         assert per_language[lang] >= MIN_PER_LANG, per_language
 

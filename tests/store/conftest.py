@@ -51,8 +51,8 @@ def chroma_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         deadline = time.monotonic() + SERVER_START_SECONDS
         while not answers_heartbeat(url):
             if server.poll() is not None or time.monotonic() > deadline:
-                log = log_path.read_text(errors="replace")[-2000:]
-                pytest.fail(f"the Chroma server at {url} did not start:\n{log}")
+                tail = log_path.read_text(errors="replace")[-2000:]
+                pytest.fail(f"the Chroma server at {url} did not start:\n{tail}")
             time.sleep(0.2)
         yield url
     finally:
