@@ -25,13 +25,16 @@ class DecodedText:
         return f"read as {self.encoding} (not UTF-8)"
 
 
-def read_limited(path: Path, max_bytes: int) -> bytes:
-    size = path.stat().st_size
+def check_size(name: str, size: int, max_bytes: int) -> None:
     if size > max_bytes:
         raise FileTooLarge(
-            f"{path.name} is {size / 1e6:.1f} MB, over the {max_bytes / 1e6:g} MB limit; split "
+            f"{name} is {size / 1e6:.1f} MB, over the {max_bytes / 1e6:g} MB limit; split "
             "it, or raise DOCQA_MAX_FILE_MB"
         )
+
+
+def read_limited(path: Path, max_bytes: int) -> bytes:
+    check_size(path.name, path.stat().st_size, max_bytes)
     data = path.read_bytes()
     if not data.strip():
         raise EmptyDocument(f"{path.name} is empty; there is nothing to ingest")

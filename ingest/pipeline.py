@@ -8,8 +8,8 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from ingest.decode import read_limited
-from ingest.errors import IngestError, UnsupportedFormat
+from ingest.decode import check_size, read_limited
+from ingest.errors import IngestError
 from ingest.readers import READERS, ParsedDocument, reader_for
 from ingest.settings import IngestSettings
 from store import ChromaStore, Paragraph, content_hash, detect_language, paragraph_id
@@ -117,11 +117,7 @@ class Ingestor:
 
     def _sync(self, name: str, data: bytes, source: str, progress: bool) -> DocumentReport:
         try:
-            if len(data) > self.settings.max_bytes:
-                raise UnsupportedFormat(
-                    f"{name} is over the {self.settings.max_file_mb:g} MB limit; split it, or "
-                    "raise DOCQA_MAX_FILE_MB"
-                )
+            check_size(name, len(data), self.settings.max_bytes)
             parsed = reader_for(name)(name, data)
         except IngestError as exc:
             return DocumentReport(source=source, error=str(exc))
@@ -139,6 +135,7 @@ class Ingestor:
         with bar:
             embedded = self.store.write(changed, on_progress=bar.update)
         self.store.delete(removed)
+        added = sum(1 for p in new if p.id not in old)
         replaced = sum(
             1 for p in changed if p.id in old and old[p.id].content_hash != p.content_hash
         )
@@ -146,10 +143,8 @@ class Ingestor:
             source=source,
             doc_id=parsed.doc_id,
             paragraphs=len(new),
-            added=sum(1 for p in new if p.id not in old),
-            kept=len(new)
-            - len(changed)
-            + sum(1 for p in changed if p.id in old and old[p.id].content_hash == p.content_hash),
+            added=added,
+            kept=len(new) - added - replaced,  # unchanged, or only metadata moved
             replaced=replaced,
             removed=len(removed),
             embedded=embedded,

@@ -11,6 +11,7 @@ from assistant import Answer, Assistant, QuestionError, answer_json
 from assistant.sentences import split_sentences
 from evals import EvalItem, default_eval_set, load_eval_set
 from store import detect_language
+from tests.contract_keys import CITATION_KEYS, CONTRACT_KEYS
 from ui.context import Context
 
 DECLARATION = "000_08fd0699280038d4.txt"
@@ -18,26 +19,6 @@ FACT_SHEET = "004_c1644274363e99c0.txt"
 MARKER = re.compile(r"\[(\d+)\]")
 LETTER = re.compile(r"[^\W\d_]")
 
-CONTRACT_KEYS = {
-    "question",
-    "language",
-    "answer",
-    "abstained",
-    "citations",
-    "retrieved",
-    "timings_ms",
-}
-CITATION_KEYS = {
-    "marker",
-    "doc",
-    "paragraph_id",
-    "section",
-    "page",
-    "text",
-    "quote",
-    "start",
-    "end",
-}
 RETRIEVED_KEYS = {"paragraph_id", "doc", "score"}
 
 # Questions the seed corpus answers in plain words: (question, language, evidence, fact).

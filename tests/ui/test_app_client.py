@@ -9,6 +9,7 @@ import pytest
 from gradio_client import Client
 from gradio_client.exceptions import AppError
 
+from tests.contract_keys import CITATION_KEYS, CONTRACT_KEYS
 from tests.ui import running_app
 from ui.app import DocqaApp, search_filters
 from ui.context import Context
@@ -19,26 +20,6 @@ QUESTIONS = {
     "en": "How many member countries did CICA have in 2014?",
 }
 RELIABLY_ANSWERED = {"fr", "zh"}
-CONTRACT_KEYS = {
-    "question",
-    "language",
-    "answer",
-    "abstained",
-    "citations",
-    "retrieved",
-    "timings_ms",
-}
-CITATION_KEYS = {
-    "marker",
-    "doc",
-    "paragraph_id",
-    "section",
-    "page",
-    "text",
-    "quote",
-    "start",
-    "end",
-}
 
 
 @pytest.fixture(scope="module")
