@@ -11,7 +11,7 @@ export HF_HUB_OFFLINE := 1
 export HF_HUB_DISABLE_TELEMETRY := 1
 export OMP_WAIT_POLICY := passive
 
-.PHONY: install run serve test lint format browser bench clean
+.PHONY: install run serve test lint format browser bench clean chroma
 
 install: $(VENV)/.installed
 
@@ -25,12 +25,21 @@ run: install
 	$(DOCQA) ingest --default-corpus
 	$(DOCQA) serve --host $(HOST) --port $(PORT) --no-ingest-default
 
-# Debian's Chromium for the browser tests (never a downloaded browser build).
+# A local Chroma server that several docqa processes can write at once:
+# DOCQA_CHROMA_URL=http://127.0.0.1:$(CHROMA_PORT) docqa ingest ...
+CHROMA_PORT ?= 8765
+chroma: install
+	$(DOCQA) chroma --port $(CHROMA_PORT)
+
+# Debian's Chromium for the browser tests (never a downloaded browser build), and a TrueType
+# CJK font the PDF tests embed (fpdf2's CFF embedding of Noto CJK is not extractable).
+CJK_TTF := /usr/share/fonts/truetype/wqy/wqy-microhei.ttc
 browser:
-	@command -v chromium >/dev/null 2>&1 || { \
+	@{ command -v chromium && test -e $(CJK_TTF); } >/dev/null 2>&1 || { \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && \
-	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium fonts-noto-cjk; }
+	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium fonts-noto-cjk \
+	    fonts-wqy-microhei; }
 
 lint: install
 	$(VENV)/bin/ruff check .
