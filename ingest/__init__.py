@@ -5,7 +5,9 @@ from pathlib import Path
 
 from ingest.errors import (
     BadFileName,
+    DamagedFile,
     EmptyDocument,
+    EncryptedDocument,
     FileTooLarge,
     IngestError,
     UnreadableText,
@@ -23,8 +25,10 @@ def default_corpus() -> Path:
 
 __all__ = [
     "BadFileName",
+    "DamagedFile",
     "DocumentReport",
     "EmptyDocument",
+    "EncryptedDocument",
     "FileTooLarge",
     "IngestError",
     "IngestReport",

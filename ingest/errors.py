@@ -23,3 +23,11 @@ class FileTooLarge(IngestError):
 
 class BadFileName(IngestError):
     """The name cannot serve as a document id (control characters, path separators)."""
+
+
+class DamagedFile(IngestError):
+    """The file has the right type but is truncated or corrupt."""
+
+
+class EncryptedDocument(IngestError):
+    """The file is password-protected, so its text cannot be read."""

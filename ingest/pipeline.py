@@ -77,7 +77,7 @@ def to_paragraphs(parsed: ParsedDocument, source: str) -> list[Paragraph]:
                 source=source,
                 ordinal=ordinal,
                 section=draft.section,
-                page=None,
+                page=draft.page,
                 lang=detect_language(draft.text),
                 text=draft.text,
                 start=draft.start,

@@ -3,24 +3,19 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 
 from ingest.decode import decode_text
-from ingest.errors import BadFileName, EmptyDocument, UnsupportedFormat
-from ingest.structure import Draft, build_drafts, clean_markup
+from ingest.docx_reader import read_docx
+from ingest.errors import EmptyDocument, UnsupportedFormat
+from ingest.html_reader import read_html
+from ingest.parsed import ParsedDocument, document_id
+from ingest.pdf_reader import read_pdf
+from ingest.structure import build_drafts, clean_markup
 
 TITLE_CHARS = 120
-
-
-@dataclass(frozen=True)
-class ParsedDocument:
-    doc_id: str
-    title: str
-    drafts: list[Draft]
-    note: str | None = None  # e.g. the encoding it was read in
+__all__ = ["READERS", "ParsedDocument", "document_id", "reader_for", "supported_suffixes"]
 
 
 def read_plain_text(name: str, data: bytes) -> ParsedDocument:
@@ -36,6 +31,10 @@ READERS: dict[str, Callable[[str, bytes], ParsedDocument]] = {
     ".text": read_plain_text,
     ".md": read_markdown,
     ".markdown": read_markdown,
+    ".pdf": read_pdf,
+    ".docx": read_docx,
+    ".html": read_html,
+    ".htm": read_html,
 }
 
 
@@ -54,15 +53,6 @@ def reader_for(name: str) -> Callable[[str, bytes], ParsedDocument]:
         ) from None
 
 
-def document_id(name: str) -> str:
-    """The document id is the file's name: refuse names that cannot be one."""
-    if not name or name in {".", ".."} or "/" in name or "\\" in name:
-        raise BadFileName(f"{name!r} is not a plain file name (path separators); rename the file")
-    if any(unicodedata.category(ch) in {"Cc", "Cf"} for ch in name):
-        raise BadFileName(f"{name!r} contains control characters; rename the file")
-    return name
-
-
 def _from_text(name: str, data: bytes, markdown: bool) -> ParsedDocument:
     decoded = decode_text(name, data)
     # Offsets are into the text with Windows line ends normalised (what every reader sees).
@@ -70,7 +60,8 @@ def _from_text(name: str, data: bytes, markdown: bool) -> ParsedDocument:
     drafts = build_drafts(text, markdown=markdown)
     if not drafts:
         raise EmptyDocument(f"{name} has no paragraphs of text to index")
-    return ParsedDocument(document_id(name), _title(text, markdown, name), drafts, decoded.note)
+    title = _title(text, markdown, name)
+    return ParsedDocument(document_id(name), title, drafts, decoded.note, text)
 
 
 def _title(text: str, markdown: bool, name: str) -> str:

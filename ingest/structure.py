@@ -33,6 +33,7 @@ class Draft:
     section: str
     start: int
     end: int
+    page: int | None = None  # set by paged formats (PDF)
 
 
 @dataclass(frozen=True)
@@ -80,6 +81,7 @@ class _Outline:
     """The heading path while walking a document."""
 
     titles: list[str] = field(default_factory=list)
+    levels: list[int] = field(default_factory=list)  # each title's heading level
     part: str | None = None
     last_was_heading: bool = False
 
@@ -93,12 +95,19 @@ def _heading(block: Block, markdown: bool, outline: _Outline) -> bool:
     """Update the outline if `block` is a heading; return whether it was one."""
     if markdown and (match := _MD_HEADING.match(block.raw)) and "\n" not in block.raw:
         level = len(match["hashes"])
-        outline.titles = outline.titles[: level - 1] + [join_lines([match["text"]])]
+        # By level, not position: a "##" with no "#" above it is still a top section.
+        keep = sum(1 for above in outline.levels if above < level)
+        outline.titles = [*outline.titles[:keep], join_lines([match["text"]])]
+        outline.levels = [*outline.levels[:keep], level]
         outline.part = None
         return True
     if match := _BOLD_ONLY.match(block.raw):
         title = join_lines(match["text"].splitlines())
-        outline.titles = [*outline.titles, title] if outline.last_was_heading else [title]
+        if outline.last_was_heading:
+            outline.levels = [*outline.levels, (outline.levels or [0])[-1] + 1]
+            outline.titles = [*outline.titles, title]
+        else:
+            outline.titles, outline.levels = [title], [1]
         outline.part = None
         return True
     if _ROMAN.match(block.raw):
@@ -107,7 +116,8 @@ def _heading(block: Block, markdown: bool, outline: _Outline) -> bool:
     return False
 
 
-_LIST_LINE = re.compile(r"^\s*(?:[-*+•]|\d+[.)])\s")
+# List items and Markdown table rows keep their own lines (a table row per line).
+_LIST_LINE = re.compile(r"^\s*(?:[-*+•]|\d+[.)])\s|^\s*\|.*\|\s*$")
 
 
 def _is_short(block: Block) -> bool:
@@ -168,9 +178,18 @@ def build_drafts(source: str, markdown: bool = False) -> list[Draft]:
             elif pending:
                 body, start = heads + "\n" + body, pending[0].start
                 pending.clear()
+            # "Each station measures:" + its bullet list or table (numbered paragraphs stay apart).
+            lead_in = _leads_in(drafts, outline.section())
+            if lead_in and number is None and start == block.start and _LIST_LINE.match(body):
+                _extend(drafts[-1], body, block.end)
+                continue
             drafts.append(Draft(body, outline.section(number), start, block.end))
     flush_pending_as_paragraph_or_trailer()
     return drafts
+
+
+def _leads_in(drafts: list[Draft], section: str) -> bool:
+    return bool(drafts) and drafts[-1].section == section and drafts[-1].text.endswith((":", "："))
 
 
 def _extend(draft: Draft, text: str, end: int) -> None:

@@ -1,0 +1,282 @@
+"""PDF to paragraphs with page numbers (pdfminer.six layout analysis).
+
+A PDF holds positioned lines, not paragraphs. Lines are grouped back into paragraphs by their
+spacing, indentation and font size; words hyphenated at a line end are rejoined; a paragraph cut
+by a page break is continued; lines repeated at the top or bottom of most pages (running headers,
+footers, page numbers) are dropped.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import re
+import statistics
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+from ingest.errors import DamagedFile, EncryptedDocument, IngestError
+from ingest.parsed import ParsedDocument, document_id
+from ingest.rendering import Rendering, clean_inline, drafts_of, first_heading_or_line
+
+_CJK = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]")
+_SENTENCE_END = re.compile(r"[.!?:;。！？：；»\"”)]$")
+_HYPHENATED = re.compile(r"[^\W\d_][-\u00ad]$")
+_PAGE_NUMBER = re.compile(
+    r"^\W*(?:page|p\.|seite|第)?\s*\d+\s*(?:(?:/|of|sur|de|页|頁)\s*\d+)?\s*(?:页|頁)?\W*$",
+    re.IGNORECASE,
+)
+MARGIN_SHARE = 0.12  # the top and bottom 12% of a page is where running heads live
+REPEATED_SHARE = 0.6  # a margin line on this share of pages (2 at least) is a running head
+HEADING_SIZE_RATIO = 1.2  # a line this much larger than body text is a heading
+PARAGRAPH_GAP_RATIO = 1.4  # a line pitch this much larger than usual starts a paragraph
+
+# pdfminer reports every oddity of real-world PDFs on the root logger's children.
+logging.getLogger("pdfminer").setLevel(logging.ERROR)
+
+
+@dataclass
+class Line:
+    text: str
+    x0: float
+    x1: float
+    top: float  # distance from the page's top edge, growing downwards
+    size: float  # the median font size of its characters
+    in_margin: bool = False  # in the band at the top or bottom where running heads live
+
+
+@dataclass
+class Paragraph:
+    lines: list[Line] = field(default_factory=list)
+
+    @property
+    def size(self) -> float:
+        return statistics.median(line.size for line in self.lines)
+
+    def text(self) -> str:
+        return join_pdf_lines([line.text for line in self.lines])
+
+
+def join_pdf_lines(lines: list[str]) -> str:
+    """Lines of one paragraph as one line: hyphenated words rejoined, no space between CJK."""
+    out = ""
+    for line in (line.strip() for line in lines):
+        if not line:
+            continue
+        if not out:
+            out = line
+        elif _HYPHENATED.search(out) and line[0].islower():
+            out = out[:-1] + line  # "inter-" + "national"
+        elif _CJK.match(out[-1]) and _CJK.match(line[0]):
+            out += line
+        else:
+            out += " " + line
+    return out
+
+
+def read_pdf(name: str, data: bytes) -> ParsedDocument:
+    doc_id = document_id(name)
+    _check_envelope(name, data)
+    pages, title = _pages(name, data)
+    body_size = _body_size(pages)
+    heading_sizes = _heading_sizes(pages, body_size)
+    running = _running_heads(pages)
+    placed: list[tuple[int, Paragraph]] = []  # (page it starts on, paragraph)
+    for number, lines in enumerate(pages, start=1):
+        kept = [line for line in lines if _margin_key(line) not in running]
+        for index, paragraph in enumerate(_paragraphs(kept)):
+            if index == 0 and placed and _continues(placed[-1][1], paragraph, body_size):
+                placed[-1][1].lines.extend(paragraph.lines)  # carried over the page break
+            else:
+                placed.append((number, paragraph))
+    rendering = Rendering()
+    for number, paragraph in placed:
+        if rendering.page_at(rendering.length) != number:
+            rendering.start_page(number)
+        _emit(rendering, paragraph, body_size, heading_sizes)
+    drafts = drafts_of(name, rendering, "it holds no extractable text (a scan? run OCR first)")
+    title = title or first_heading_or_line(rendering.text, name)
+    return ParsedDocument(doc_id, title, drafts, text=rendering.text)
+
+
+def _check_envelope(name: str, data: bytes) -> None:
+    if b"%PDF-" not in data[:1024]:
+        raise DamagedFile(
+            f"{name} is not a PDF (no %PDF header); check the file, or give it its real extension"
+        )
+    if b"%%EOF" not in data[-2048:]:
+        raise DamagedFile(
+            f"{name} is truncated (its PDF end-of-file marker is missing); copy or download "
+            "it again"
+        )
+
+
+def _pages(name: str, data: bytes) -> tuple[list[list[Line]], str]:
+    """The text lines of every page, and the title in the document's metadata."""
+    from pdfminer.converter import PDFPageAggregator
+    from pdfminer.layout import LAParams
+    from pdfminer.pdfdocument import PDFDocument, PDFEncryptionError, PDFPasswordIncorrect
+    from pdfminer.pdfinterp import PDFPageInterpreter, PDFResourceManager
+    from pdfminer.pdfpage import PDFPage
+    from pdfminer.pdfparser import PDFParser
+
+    try:
+        document = PDFDocument(PDFParser(io.BytesIO(data)))
+        resources = PDFResourceManager()
+        device = PDFPageAggregator(resources, laparams=LAParams())
+        interpreter = PDFPageInterpreter(resources, device)
+        pages = []
+        for page in PDFPage.create_pages(document):
+            interpreter.process_page(page)
+            pages.append(_page_lines(device.get_result()))
+        return pages, _metadata_title(document)
+    except (PDFPasswordIncorrect, PDFEncryptionError):
+        raise EncryptedDocument(
+            f"{name} is password-protected; save an unprotected copy (e.g. print it to PDF) "
+            "and ingest that"
+        ) from None
+    except IngestError:
+        raise
+    except Exception as exc:  # pdfminer raises many kinds on a broken file
+        raise DamagedFile(
+            f"{name} is damaged and cannot be read as a PDF ({type(exc).__name__}); "
+            "re-export or download it again"
+        ) from None
+
+
+def _metadata_title(document: Any) -> str:
+    from pdfminer.pdftypes import resolve1
+    from pdfminer.utils import decode_text
+
+    for info in document.info:
+        title = resolve1(info.get("Title"))
+        if isinstance(title, bytes):
+            return clean_inline(decode_text(title))[:120]
+        if isinstance(title, str):
+            return clean_inline(title)[:120]
+    return ""
+
+
+def _page_lines(page: object) -> list[Line]:
+    from pdfminer.layout import LTChar, LTPage, LTTextContainer, LTTextLine
+
+    assert isinstance(page, LTPage)
+    height = page.height
+    lines = []
+
+    def visit(element: object) -> None:
+        if isinstance(element, LTTextLine):
+            text = clean_inline(element.get_text())
+            sizes = [c.size for c in element if isinstance(c, LTChar)]
+            if text and sizes:
+                top = max(height - element.y1, 0.0)
+                lines.append(Line(text, element.x0, element.x1, top, statistics.median(sizes)))
+        elif isinstance(element, LTTextContainer):
+            for child in element:
+                visit(child)
+
+    for element in page:
+        visit(element)  # in pdfminer's reading order (columns one after the other)
+    for line in lines:
+        line.in_margin = not height * MARGIN_SHARE <= line.top <= height * (1 - MARGIN_SHARE)
+    return lines
+
+
+def _margin_key(line: Line) -> str | None:
+    """What a running head looks like on every page: digits masked, case and spaces folded."""
+    if not line.in_margin:
+        return None
+    if _PAGE_NUMBER.match(line.text):
+        return "#page-number"
+    return re.sub(r"\d+", "#", " ".join(line.text.lower().split()))
+
+
+def _running_heads(pages: list[list[Line]]) -> set[str | None]:
+    seen = Counter(key for page in pages for key in {_margin_key(line) for line in page} if key)
+    needed = max(2, REPEATED_SHARE * len(pages))
+    running: set[str | None] = {key for key, count in seen.items() if count >= needed}
+    running.add("#page-number")  # a lone page number is never content
+    return running
+
+
+def _body_size(pages: list[list[Line]]) -> float:
+    weights: Counter[float] = Counter()
+    for page in pages:
+        for line in page:
+            weights[round(line.size, 1)] += len(line.text)
+    return weights.most_common(1)[0][0] if weights else 0.0
+
+
+def _paragraphs(lines: list[Line]) -> list[Paragraph]:
+    pitches = [
+        b.top - a.top
+        for a, b in zip(lines, lines[1:], strict=False)
+        if 0 < b.top - a.top < 3 * max(a.size, b.size)
+    ]
+    usual_pitch = statistics.median(pitches) if pitches else 0.0
+    right_edge = max((line.x1 for line in lines), default=0.0)
+    paragraphs: list[Paragraph] = []
+    for line in lines:
+        current = paragraphs[-1] if paragraphs else None
+        if current is None or _starts_paragraph(current, line, usual_pitch, right_edge):
+            paragraphs.append(Paragraph([line]))
+        else:
+            current.lines.append(line)
+    return paragraphs
+
+
+def _starts_paragraph(
+    current: Paragraph, line: Line, usual_pitch: float, right_edge: float
+) -> bool:
+    last = current.lines[-1]
+    pitch = line.top - last.top
+    if pitch <= 0 or pitch > PARAGRAPH_GAP_RATIO * max(usual_pitch, last.size):
+        return True  # a new column, or a gap
+    if abs(line.size - last.size) > 0.15 * last.size:
+        return True  # a heading, or back to body text after one
+    if line.x0 > last.x0 + 1.5 * line.size:
+        return True  # first-line indent
+    short_last = last.x1 < right_edge - 3 * last.size
+    return short_last and bool(_SENTENCE_END.search(last.text))
+
+
+def _continues(previous: Paragraph, paragraph: Paragraph, body_size: float) -> bool:
+    """Whether a page's first paragraph carries on the previous page's last one."""
+    last, first = previous.lines[-1].text, paragraph.lines[0].text
+    if _is_heading(previous, body_size) or _is_heading(paragraph, body_size):
+        return False
+    if _SENTENCE_END.search(last) or abs(previous.size - paragraph.size) > 0.15 * body_size:
+        return False
+    return first[0].islower() or bool(_CJK.match(first[0]) and _CJK.match(last[-1]))
+
+
+def _is_heading(paragraph: Paragraph, body_size: float) -> bool:
+    return (
+        body_size > 0
+        and paragraph.size >= HEADING_SIZE_RATIO * body_size
+        and len(paragraph.lines) <= 3
+        and len(paragraph.text()) <= 200
+    )
+
+
+def _heading_sizes(pages: list[list[Line]], body_size: float) -> list[float]:
+    """Font sizes of headings, largest first: the first is level 1, the next level 2…"""
+    sizes = {
+        round(line.size)
+        for page in pages
+        for line in page
+        if not line.in_margin and line.size >= HEADING_SIZE_RATIO * body_size
+    }
+    return sorted(sizes, reverse=True)
+
+
+def _emit(
+    rendering: Rendering, paragraph: Paragraph, body_size: float, heading_sizes: list[float]
+) -> None:
+    if _is_heading(paragraph, body_size):
+        size = round(paragraph.size)
+        level = heading_sizes.index(size) + 1 if size in heading_sizes else len(heading_sizes)
+        rendering.heading(level, paragraph.text())
+    else:
+        rendering.paragraph(paragraph.text())
