@@ -66,8 +66,9 @@ def join_pdf_lines(lines: list[str]) -> str:
             continue
         if not out:
             out = line
-        elif _HYPHENATED.search(out) and line[0].islower():
-            out = out[:-1] + line  # "inter-" + "national"
+        elif _HYPHENATED.search(out):
+            # "inter-" + "national"; "Franco-" + "Kazakh" keeps its hyphen (a compound).
+            out = (out[:-1] if line[0].islower() else out) + line
         elif _CJK.match(out[-1]) and _CJK.match(line[0]):
             out += line
         else:
