@@ -80,7 +80,7 @@ def test_pdf_paragraphs_are_rebuilt_with_their_pages(pdfs: dict[str, PdfLayout],
 def test_a_paragraph_crosses_a_page_break_in_the_test_documents(
     pdfs: dict[str, PdfLayout],
 ) -> None:
-    """The generated layout really does split paragraphs over pages (else the test above is weak)."""
+    """The generated layout does split paragraphs over pages (else the test above is weak)."""
     for lang, layout in pdfs.items():
         parsed = read_pdf(f"report-{lang}.pdf", layout.data)
         pages = {d.page for d in parsed.drafts}
