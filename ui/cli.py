@@ -224,5 +224,36 @@ def serve(host: str, port: int, ingest_default: bool) -> None:
     launch(context, host=host, port=port)
 
 
+@main.command()
+@click.option(
+    "--path",
+    "data_path",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Folder the server keeps its data in (default: chroma-server beside the on-disk store).",
+)
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8765, show_default=True, type=int)
+def chroma(data_path: Path | None, host: str, port: int) -> None:
+    """Run a local Chroma server that several docqa processes can write at once."""
+    import os
+    import shutil
+
+    from store import StoreSettings
+
+    installed = Path(sys.executable).parent / "chroma"
+    executable = str(installed) if installed.exists() else shutil.which("chroma")
+    if executable is None:
+        raise click.ClickException("the `chroma` command is missing; reinstall docqa (chromadb)")
+    folder = data_path or StoreSettings().store_path.parent / "chroma-server"
+    folder.mkdir(parents=True, exist_ok=True)
+    click.echo(f"Chroma server on http://{host}:{port}, data in {folder}; in other shells:")
+    click.echo(f"  export DOCQA_CHROMA_URL=http://{host}:{port}")
+    sys.stdout.flush()
+    # Become the server, so Ctrl-C and kill reach it directly.
+    args = ["--path", str(folder), "--host", host, "--port", str(port)]
+    os.execv(executable, [executable, "run", *args])
+
+
 if __name__ == "__main__":
     main()
