@@ -11,42 +11,14 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from assistant import Answer, Citation
+from assistant import Answer, Citation, Hit
 from store import Paragraph
+from ui.labels import labels
 
 NEAREST_SHOWN = 3
-
-LABELS: dict[str, dict[str, str]] = {
-    "en": {
-        "evidence": "Evidence",
-        "nearest": "Nearest paragraphs — not an answer",
-        "nearest_note": "The documents don't answer this; these paragraphs came closest.",
-        "nothing": "Nothing in the store matched this question. Add documents in the "
-        "Documents tab, or widen the language and document filters.",
-        "waiting": "Ask a question: the paragraphs that support the answer appear here, "
-        "with the cited sentence highlighted.",
-        "searching": "Searching the documents…",
-    },
-    "fr": {
-        "evidence": "Sources",
-        "nearest": "Paragraphes les plus proches — pas une réponse",
-        "nearest_note": "Les documents ne répondent pas à cette question ; voici les "
-        "paragraphes les plus proches.",
-        "nothing": "Aucun paragraphe ne correspond. Ajoutez des documents dans l'onglet "
-        "Documents, ou élargissez les filtres de langue et de document.",
-        "waiting": "Posez une question : les paragraphes qui appuient la réponse "
-        "s'affichent ici, la phrase citée surlignée.",
-        "searching": "Recherche dans les documents…",
-    },
-    "zh": {
-        "evidence": "依据",
-        "nearest": "最接近的段落——并非答案",
-        "nearest_note": "文档没有回答这个问题；以下是最接近的段落。",
-        "nothing": "没有匹配的段落。请在“文档”标签页添加文档，或放宽语言和文档筛选。",
-        "waiting": "请提问：支持答案的段落会显示在这里，并高亮所引用的句子。",
-        "searching": "正在检索文档…",
-    },
-}
+# A citation whose support is below this is shown as unverified (the quote may not back the
+# sentence); the extractive engine's quotes have support 1.0, an LLM engine's may not.
+VERIFIED_FROM = 0.5
 
 _MARKER = re.compile(r"\[(\d+)\]")
 # Markdown punctuation, plus `$` (LaTeX delimiters) and `.` (`1992.` would start a list).
@@ -54,10 +26,6 @@ _MARKER = re.compile(r"\[(\d+)\]")
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~$<>\"'=:])")
 # A sentence ends at . ! ? (not a decimal point) or their CJK forms, plus its markers.
 _SENTENCE_END = re.compile(r"(?:[.!?](?!\d)|[。！？；;:：])+(?:\s*\[\d+\])*\s*")
-
-
-def labels(language: str) -> dict[str, str]:
-    return LABELS.get(language, LABELS["en"])
 
 
 def escape(text: object) -> str:
@@ -73,10 +41,15 @@ def escape_markdown(text: str) -> str:
 # -- the answer, in the chat --------------------------------------------------------------
 
 
+def is_verified(citation: Citation) -> bool:
+    return citation.support >= VERIFIED_FROM
+
+
 def citation_link(citation: Citation) -> str:
     """`[n]` as a link to its highlighted span; hovering shows the cited sentence."""
+    css, hint = ("dq-ref", "") if is_verified(citation) else ("dq-ref dq-unverified", "(?) ")
     return (
-        f'<a class="dq-ref" href="#cite-{citation.marker}" title="{escape(citation.quote)}">'
+        f'<a class="{css}" href="#cite-{citation.marker}" title="{escape(hint + citation.quote)}">'
         f"[{citation.marker}]</a>"
     )
 
@@ -106,6 +79,28 @@ def stream_cuts(text: str) -> list[int]:
     return sorted(set(cuts)) + [len(text)]
 
 
+def where(paragraph: Paragraph) -> str:
+    """`doc ¶n, section, p. 3` in plain text."""
+    parts = [f"{paragraph.doc_name} ¶{paragraph.ordinal}"]
+    if paragraph.section:
+        parts.append(paragraph.section)
+    if paragraph.page:  # None or 0: not a paged format
+        parts.append(f"p. {paragraph.page}")
+    return ", ".join(parts)
+
+
+def answer_with_sources(answer: Answer) -> str:
+    """Plain text for the clipboard: the question, the answer, then each source and its quote."""
+    words = labels(answer.language)
+    lines = [f"{words['question']}: {answer.question}", "", answer.text]
+    if answer.citations:
+        lines += ["", f"{words['sources']}:"]
+        for c in answer.citations:
+            status = "" if is_verified(c) else f" ({words['unverified']})"
+            lines.append(f"[{c.marker}] {where(c.paragraph)}{status}: “{c.quote}”")
+    return "\n".join(lines)
+
+
 # -- the evidence panel -------------------------------------------------------------------
 
 
@@ -114,6 +109,7 @@ class Span:
     marker: int
     start: int
     end: int
+    verified: bool = True
 
 
 def marked_text(text: str, spans: Sequence[Span]) -> str:
@@ -121,56 +117,99 @@ def marked_text(text: str, spans: Sequence[Span]) -> str:
 
     Overlapping spans are cut at every span boundary: each piece is marked once, and the piece
     where span n starts carries its id (a second span starting there gets an empty anchor).
+    A piece covered by an unverified span is marked `dq-unverified`.
     """
     bounds = sorted({0, len(text)} | {s.start for s in spans} | {s.end for s in spans})
     out: list[str] = []
     for left, right in zip(bounds, bounds[1:], strict=False):
         piece = escape(text[left:right])
-        if not any(s.start <= left and right <= s.end for s in spans):
+        covering = [s for s in spans if s.start <= left and right <= s.end]
+        if not covering:
             out.append(piece)
             continue
-        starting = sorted(s.marker for s in spans if s.start == left)
+        starting = sorted(s.marker for s in covering if s.start == left)
         anchors = "".join(f'<span class="dq-anchor" id="cite-{m}"></span>' for m in starting[1:])
-        mark_id = f' id="cite-{starting[0]}"' if starting else ' class="dq-cont"'
-        out.append(f"{anchors}<mark{mark_id}>{piece}</mark>")
+        classes = [] if starting else ["dq-cont"]
+        if not all(s.verified for s in covering):
+            classes.append("dq-unverified")
+        mark_id = f' id="cite-{starting[0]}"' if starting else ""
+        css = f' class="{" ".join(classes)}"' if classes else ""
+        out.append(f"{anchors}<mark{mark_id}{css}>{piece}</mark>")
     return "".join(out)
 
 
 def paragraph_meta(paragraph: Paragraph) -> str:
-    where = [f"¶{paragraph.ordinal}"]
-    if paragraph.page is not None:
-        where.append(f"p. {paragraph.page}")
-    where.append(paragraph.lang)
-    return " · ".join(escape(w) for w in where)
+    parts = [f"¶{paragraph.ordinal}"]
+    if paragraph.page:  # None or 0: not a paged format
+        parts.append(f"p. {paragraph.page}")
+    parts.append(paragraph.lang)
+    return " · ".join(escape(w) for w in parts)
 
 
-def paragraph_card(paragraph: Paragraph, spans: Sequence[Span] = (), css: str = "") -> str:
-    badges = "".join(
-        f'<a class="dq-badge" href="#cite-{s.marker}">[{s.marker}]</a>'
-        for s in sorted(spans, key=lambda s: s.marker)
+def status_badge(span: Span, words: dict[str, str]) -> str:
+    state = "verified" if span.verified else "unverified"
+    return (
+        f'<a class="dq-badge dq-{state}" href="#cite-{span.marker}" data-status="{state}">'
+        f'[{span.marker}] <span class="dq-status">{escape(words[state])}</span></a>'
     )
+
+
+def translation_block(paragraph: Paragraph, words: dict[str, str]) -> str:
+    return (
+        f'<div class="dq-translation" data-paragraph="{escape(paragraph.id)}">'
+        f'<div class="dq-meta">{escape(words["translation"])} · {paragraph_meta(paragraph)}'
+        f"</div>"
+        f'<p class="dq-text" lang="{escape(paragraph.lang)}">{escape(paragraph.text)}</p></div>'
+    )
+
+
+def paragraph_card(
+    paragraph: Paragraph,
+    spans: Sequence[Span] = (),
+    css: str = "",
+    translations: Sequence[Paragraph] = (),
+    language: str = "en",
+) -> str:
+    """A paragraph with where it comes from, its marked spans, and its translations beside it."""
+    words = labels(language)
+    badges = "".join(status_badge(s, words) for s in sorted(spans, key=lambda s: s.marker))
     section = (
         f'<div class="dq-section">{escape(paragraph.section)}</div>' if paragraph.section else ""
     )
+    text = (
+        f'<p class="dq-text" lang="{escape(paragraph.lang)}">'
+        f"{marked_text(paragraph.text, spans)}</p>"
+    )
+    if translations:
+        beside = "".join(translation_block(t, words) for t in translations)
+        text = f'<div class="dq-parallel"><div class="dq-original">{text}</div>{beside}</div>'
     return (
         f'<article class="dq-card {css}" data-paragraph="{escape(paragraph.id)}">'
         f'<header class="dq-card-head">{badges}'
         f'<span class="dq-doc">{escape(paragraph.doc_name)}</span>'
         f'<span class="dq-meta">{paragraph_meta(paragraph)}</span></header>'
-        f'<div class="dq-title">{escape(paragraph.doc_title)}</div>{section}'
-        f'<p class="dq-text" lang="{escape(paragraph.lang)}">'
-        f"{marked_text(paragraph.text, spans)}</p></article>"
+        f'<div class="dq-title">{escape(paragraph.doc_title)}</div>{section}{text}</article>'
     )
 
 
-def cited_cards(citations: Sequence[Citation]) -> list[str]:
+def translations_by_paragraph(hits: Iterable[Hit]) -> dict[str, tuple[Paragraph, ...]]:
+    # `Hit.translations` is being added to assistant.types; older hits have none.
+    return {h.paragraph.id: tuple(getattr(h, "translations", ()) or ()) for h in hits}
+
+
+def cited_cards(citations: Sequence[Citation], answer: Answer | None = None) -> list[str]:
     """One card per cited paragraph, in order of first citation, all its spans marked."""
     spans: dict[str, list[Span]] = {}
     paragraphs: dict[str, Paragraph] = {}
     for c in sorted(citations, key=lambda c: c.marker):
         paragraphs.setdefault(c.paragraph.id, c.paragraph)
-        spans.setdefault(c.paragraph.id, []).append(Span(c.marker, c.start, c.end))
-    return [paragraph_card(paragraphs[pid], spans[pid], "dq-cited") for pid in paragraphs]
+        spans.setdefault(c.paragraph.id, []).append(Span(c.marker, c.start, c.end, is_verified(c)))
+    translations = translations_by_paragraph(answer.retrieved) if answer else {}
+    language = answer.language if answer else "en"
+    return [
+        paragraph_card(paragraphs[pid], spans[pid], "dq-cited", translations.get(pid, ()), language)
+        for pid in paragraphs
+    ]
 
 
 def panel(heading: str, body: str, css: str = "", note: str = "") -> str:
@@ -185,11 +224,20 @@ def evidence_html(answer: Answer) -> str:
     """The evidence panel for an answer: cited paragraphs, or the nearest ones when abstaining."""
     words = labels(answer.language)
     if answer.citations and not answer.abstained:
-        return panel(words["evidence"], "".join(cited_cards(answer.citations)), "dq-answered")
-    nearest = [hit.paragraph for hit in answer.retrieved[:NEAREST_SHOWN]]
+        cards = "".join(cited_cards(answer.citations, answer))
+        return panel(words["evidence"], cards, "dq-answered")
+    nearest = answer.retrieved[:NEAREST_SHOWN]
     if not nearest:
         return hint_html(words["nothing"], "dq-empty")
-    cards = "".join(paragraph_card(p, css="dq-nearest") for p in nearest)
+    cards = "".join(
+        paragraph_card(
+            hit.paragraph,
+            css="dq-nearest",
+            translations=translations_by_paragraph([hit])[hit.paragraph.id],
+            language=answer.language,
+        )
+        for hit in nearest
+    )
     return panel(words["nearest"], cards, "dq-abstained", note=words["nearest_note"])
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from gradio_client import Client
@@ -11,7 +10,7 @@ from gradio_client.exceptions import AppError
 
 from tests.contract_keys import CITATION_KEYS, CONTRACT_KEYS
 from tests.ui import running_app
-from ui.app import DocqaApp, search_filters
+from ui.chat_tab import ChatTab, search_filters
 from ui.context import Context
 
 QUESTIONS = {
@@ -26,6 +25,14 @@ RELIABLY_ANSWERED = {"fr", "zh"}
 def client(seeded_context: Context) -> Iterator[Client]:
     with running_app(seeded_context) as url:
         yield Client(url, verbose=False)
+
+
+def message_text(message: dict) -> str:
+    """A chat message's text: Gradio 6 sends content as a list of typed parts."""
+    content = message["content"]
+    if isinstance(content, str):
+        return content
+    return "".join(part.get("text", "") for part in content)
 
 
 def check_contract(result: dict, question: str, language: str) -> None:
@@ -68,32 +75,75 @@ def test_the_queue_answers_several_clients_at_once(client: Client) -> None:
     assert [r["language"] for r in results] == ["fr", "zh", "fr", "zh"]
 
 
+def test_the_ask_endpoint_takes_the_session_settings(client: Client) -> None:
+    result = client.predict(QUESTIONS["fr"], "zh", "all", 3, api_name="/ask")
+    assert 1 <= len(result["retrieved"]) <= 3
+    assert result["language"] == "fr"  # the question's language, whatever is searched
+
+
 def test_only_the_ask_endpoint_is_public(client: Client) -> None:
     api = client.view_api(print_info=False, return_format="dict")
     assert set(api["named_endpoints"]) == {"/ask"}
 
 
-# -- the handlers behind the chat and the documents tab ---------------------------------------
+def test_the_chat_endpoint_streams_the_answer_its_evidence_and_the_copy_text(
+    client: Client,
+) -> None:
+    # Undocumented but callable: the same event the browser's Ask button runs.
+    job = client.submit(QUESTIONS["zh"], [], "all", "all", 8, api_name="/chat")
+    history, evidence, copied = job.result(timeout=120)
+    assert [m["role"] for m in history] == ["user", "assistant"]
+    assert 'href="#cite-1"' in message_text(history[-1])
+    assert '<mark id="cite-1"' in evidence
+    assert copied.startswith(f"问题: {QUESTIONS['zh']}")
+    assert "[1] 004_c1644274363e99c0.txt" in copied
+    assert len(job.outputs()) >= 3  # placeholder, growing answer, final
+
+
+# -- the handlers behind the chat ---------------------------------------
 
 
 def test_the_chat_streams_then_shows_the_evidence(seeded_context: Context) -> None:
-    steps = list(DocqaApp(seeded_context).chat(QUESTIONS["fr"], [], "all", "all"))
-    replies = [history[-1]["content"] for history, _ in steps]
+    steps = list(ChatTab(seeded_context).chat(QUESTIONS["fr"], [], "all", "all"))
+    replies = [history[-1]["content"] for history, _, _ in steps]
     assert steps[0][0][0] == {"role": "user", "content": steps[0][0][0]["content"]}
     assert "dq-searching" in steps[0][1]  # the panel says it is searching while retrieval runs
     assert len(steps) >= 3  # placeholder, then at least two growing parts of the answer
     assert all(len(a) <= len(b) for a, b in zip(replies[1:], replies[2:], strict=False))
-    final_history, final_panel = steps[-1]
+    final_history, final_panel, copied = steps[-1]
     assert len(final_history) == 2
     assert 'href="#cite-1"' in final_history[-1]["content"]
-    assert '<mark id="cite-1">' in final_panel
+    assert '<mark id="cite-1"' in final_panel
+    assert copied.startswith(f"Question: {QUESTIONS['fr']}\n")
+    assert "Sources:\n[1] 004_c1644274363e99c0.txt ¶" in copied
+
+
+def test_a_session_is_remembered_and_restored_whole(seeded_context: Context) -> None:
+    *_, (history, panel, copied) = ChatTab(seeded_context).chat(QUESTIONS["zh"], [], "all", "all")
+    saved = ChatTab.remember(history, panel, copied)
+    assert ChatTab.restore(saved) == (history, panel, copied)
+    empty_history, waiting, nothing = ChatTab.restore(None)
+    assert empty_history == [] and "dq-hint" in waiting and nothing == ""
+
+
+def test_the_next_question_keeps_the_earlier_turns(seeded_context: Context) -> None:
+    chat = ChatTab(seeded_context)
+    *_, (first, _, _) = chat.chat(QUESTIONS["fr"], [], "all", "all")
+    *_, (second, _, copied) = chat.chat(QUESTIONS["zh"], first, "all", "all")
+    assert len(second) == 4 and second[:2] == first
+    assert QUESTIONS["fr"] not in copied  # the copy is of the last answer only
+
+
+def test_top_k_bounds_the_paragraphs_read(seeded_context: Context) -> None:
+    answer = ChatTab(seeded_context).ask(QUESTIONS["fr"], "all", "all", 2)
+    assert len(answer.retrieved) <= 2
 
 
 @pytest.mark.parametrize(("question", "says"), [("   ", "empty"), ("x" * 5000, "limit")])
 def test_a_refused_question_becomes_a_chat_message(
     seeded_context: Context, question: str, says: str
 ) -> None:
-    steps = list(DocqaApp(seeded_context).chat(question, [], "all", "all"))
+    steps = list(ChatTab(seeded_context).chat(question, [], "all", "all"))
     reply = steps[-1][0][-1]
     assert reply["role"] == "assistant" and reply["content"].startswith("⚠️")
     assert says in reply["content"]
@@ -106,40 +156,5 @@ def test_filters_leave_out_all(seeded_context: Context) -> None:
 
 
 def test_a_language_filter_reaches_the_assistant(seeded_context: Context) -> None:
-    answer = DocqaApp(seeded_context).ask(QUESTIONS["fr"], "zh", "all")
+    answer = ChatTab(seeded_context).ask(QUESTIONS["fr"], "zh", "all")
     assert {hit.paragraph.lang for hit in answer.retrieved} == {"zh"}
-
-
-def test_upload_reports_each_file_and_remove_needs_confirmation(
-    empty_context: Context, tmp_path: Path
-) -> None:
-    good = tmp_path / "notes.txt"
-    good.write_text("Notes\n\nThe zorblax festival takes place every March.\n", encoding="utf-8")
-    empty = tmp_path / "empty.txt"
-    empty.write_text("   \n", encoding="utf-8")
-    handlers = DocqaApp(empty_context)
-
-    results, cleared, table, doc_filter, remove_choices = handlers.upload(
-        [str(good), str(empty)], "all"
-    )
-    rows = results.value["data"]
-    assert [row[:2] for row in rows] == [["notes.txt", "added"], ["empty.txt", "error"]]
-    assert rows[1][3]  # the ingest error's message
-    assert cleared is None
-    assert [row[0] for row in table.value["data"]] == ["notes.txt"]
-    assert "notes.txt" in [value for _, value in doc_filter.choices]
-
-    again = handlers.upload([str(good)], "all")[0].value["data"]
-    assert again[0][1] == "unchanged"
-
-    note, confirmed, table, *_ = handlers.remove("notes.txt", False, "all")
-    assert "confirmation" in note and confirmed is False
-    assert [row[0] for row in table.value["data"]] == ["notes.txt"]
-
-    note, _, table, *_ = handlers.remove("notes.txt", True, "notes.txt")
-    assert note.startswith("Removed")
-    assert table.value["data"] == []
-    assert empty_context.store.documents() == []
-
-    note, *_ = handlers.remove("notes.txt", True, "all")
-    assert note.startswith("⚠️") and "no document" in note

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import re
+from dataclasses import dataclass, replace
 
 import pytest
 from hypothesis import given
@@ -215,3 +216,73 @@ def test_real_answers_render_their_citations(seeded_assistant: Assistant, questi
     for c in real.citations:
         assert f'<mark id="cite-{c.marker}">{html.escape(c.quote)}</mark>' in out
         assert f'href="#cite-{c.marker}"' in markdown
+
+
+# -- verification, translations, pages, the copy text ------------------------------------------
+
+
+def test_a_low_support_citation_is_shown_as_unverified() -> None:
+    para = paragraph("Alpha is one. Beta is two.")
+    sure = cite(1, para, "Alpha is one.")
+    unsure = Citation(2, para, "Beta is two.", 14, 26, support=0.3)
+    out = render.evidence_html(answer("a [1] b [2]", (sure, unsure)))
+    assert '<mark id="cite-1">Alpha is one.</mark>' in out
+    assert '<mark id="cite-2" class="dq-unverified">Beta is two.</mark>' in out
+    assert 'data-status="verified">[1]' in out and 'data-status="unverified">[2]' in out
+    links = render.answer_markdown(answer("a [1] b [2]", (sure, unsure)))
+    assert 'class="dq-ref" href="#cite-1"' in links
+    assert 'class="dq-ref dq-unverified" href="#cite-2" title="(?) Beta is two."' in links
+
+
+def test_support_at_the_threshold_counts_as_verified() -> None:
+    para = paragraph("Alpha is one.")
+    at = Citation(1, para, "Alpha is one.", 0, 13, support=render.VERIFIED_FROM)
+    assert render.is_verified(at)
+    assert not render.is_verified(Citation(1, para, "Alpha is one.", 0, 13, support=0.49))
+
+
+def test_the_status_speaks_the_answers_language() -> None:
+    para = paragraph("亚信会议有26个成员国。", lang="zh")
+    unsure = Citation(1, para, para.text, 0, len(para.text), support=0.1)
+    out = render.evidence_html(answer("x [1]", (unsure,), language="zh"))
+    assert "未核实" in out
+
+
+@dataclass(frozen=True)
+class GroupedHit(Hit):
+    """A Hit as retrieval will give it once translations are grouped (assistant.types)."""
+
+    translations: tuple[Paragraph, ...] = ()
+
+
+def test_a_grouped_translation_is_shown_beside_the_cited_paragraph() -> None:
+    french = paragraph("La CICA comptait 26 membres.", 3, lang="fr", doc_id="a.txt", id="a.txt#3")
+    chinese = paragraph(f"亚信会议有26个成员国。{SCRIPT}", 3, lang="zh", doc_id="b.txt")
+    chinese = replace(chinese, id="b.txt#3")
+    citation = cite(1, french, french.text)
+    hits = (GroupedHit(french, 1.0, translations=(chinese,)),)
+    grouped = Answer("q?", "fr", "x [1]", (citation,), False, hits)
+    out = render.evidence_html(grouped)
+    assert '<div class="dq-parallel">' in out
+    assert 'data-paragraph="b.txt#3"' in out and "traduction · ¶3 · zh" in out
+    assert "亚信会议有26个成员国。&lt;script&gt;" in out and "<script" not in out
+    assert out.count("<mark") == 1  # the translation is context, not the cited span
+    assert "dq-parallel" not in render.evidence_html(answer("x [1]", (citation,)))
+
+
+def test_page_zero_means_no_page() -> None:
+    out = render.evidence_html(answer("x [1]", (cite(1, paragraph("Text.", page=0), "Text."),)))
+    assert "p. " not in out
+
+
+def test_the_copy_text_holds_the_question_answer_and_each_source() -> None:
+    para = paragraph("First. The CICA had 26 members.", ordinal=4, section="Intro", page=2)
+    sure = cite(1, para, "The CICA had 26 members.")
+    unsure = Citation(2, para, "First.", 0, 6, support=0.2)
+    text = render.answer_with_sources(answer("It had 26 [1] first [2]", (sure, unsure)))
+    assert text == (
+        "Question: q?\n\nIt had 26 [1] first [2]\n\nSources:\n"
+        "[1] doc.txt ¶4, Intro, p. 2: “The CICA had 26 members.”\n"
+        "[2] doc.txt ¶4, Intro, p. 2 (unverified): “First.”"
+    )
+    assert render.answer_with_sources(answer("The documents don't say.")).endswith("don't say.")

@@ -14,6 +14,25 @@
     setTimeout(() => target.classList.remove("dq-flash"), 1200);
   };
   window.docqaReveal = (id) => setTimeout(() => reveal(id), 80);
+  // Copy the last answer with its sources; the clipboard API needs a secure context
+  // (localhost is one), the hidden-textarea fallback covers a plain-http LAN address.
+  window.docqaCopy = async (text) => {
+    if (!text) return;
+    try {
+      await navigator.clipboard.writeText(text);
+    } catch (_) {
+      const area = document.createElement("textarea");
+      area.value = text;
+      document.body.appendChild(area);
+      area.select();
+      document.execCommand("copy");
+      area.remove();
+    }
+    const button = document.querySelector("#dq-copy");
+    if (!button) return;
+    button.dataset.copied = "yes";
+    setTimeout(() => delete button.dataset.copied, 1500);
+  };
   document.addEventListener("click", (event) => {
     const link = event.target.closest && event.target.closest("a.dq-ref, a.dq-badge");
     if (!link) return;

@@ -1,0 +1,228 @@
+"""The Chat tab: streamed answers with linked markers, the evidence panel, per-session settings."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from typing import Any
+
+import gradio as gr
+
+from assistant import Answer, QuestionError, answer_json
+from store import StoreError, detect_language
+from ui import render
+from ui.context import Context
+
+ALL = "all"
+LANGUAGES = [("All languages", ALL), ("Français", "fr"), ("中文", "zh"), ("English", "en")]
+EXAMPLES = [
+    "Combien de pays membres comptait la CICA en 2014 ?",
+    "亚信会议有多少个成员国？",
+    "Where is the CICA secretariat?",
+]
+ENGINES = [("Extractive: answers are sentences quoted from the documents", "extractive")]
+REVEAL_JS = "() => { window.docqaReveal && window.docqaReveal(); }"
+COPY_JS = "(text) => { window.docqaCopy && window.docqaCopy(text); }"
+STREAM_PAUSE_S = 0.04  # between streamed sentences: enough to see the answer grow
+ECHO_CHARS = 300  # a refused (too long) question is echoed this far
+MAX_TOP_K = 20
+# What a browser keeps of its chat (in its localStorage) so a reload shows the same session.
+EMPTY_SESSION: dict[str, Any] = {"messages": [], "evidence": "", "copy": ""}
+# Answers share one pool: the CPU (2 cores here) is the limit, not the number of threads.
+ANSWERS: dict[str, Any] = {"concurrency_id": "answers", "concurrency_limit": 4}
+PRIVATE: dict[str, Any] = {"api_visibility": "private"}
+
+
+def message(role: str, content: str) -> dict[str, str]:
+    return {"role": role, "content": content}
+
+
+def warning(text: str) -> dict[str, str]:
+    return message("assistant", f"⚠️ {render.escape_markdown(text)}")
+
+
+def search_filters(language: str | None, document: str | None) -> dict[str, str] | None:
+    chosen = {"lang": language, "doc": document}
+    filters = {key: value for key, value in chosen.items() if value and value != ALL}
+    return filters or None
+
+
+class ChatTab:
+    def __init__(self, context: Context) -> None:
+        self.context = context
+
+    # -- handlers ----------------------------------------------------------------------------
+
+    def ask(
+        self,
+        question: str,
+        language: str | None = ALL,
+        document: str | None = ALL,
+        top_k: int | None = None,
+    ) -> Answer:
+        return self.context.assistant.ask(
+            question, filters=search_filters(language, document), top_k=int(top_k or 0) or None
+        )
+
+    def chat(
+        self,
+        question: str,
+        history: list[dict[str, Any]] | None,
+        language: str = ALL,
+        document: str = ALL,
+        top_k: int | None = None,
+    ) -> Iterator[tuple[list[dict[str, Any]], Any, Any]]:
+        """Stream the answer into the chat sentence by sentence, then show its evidence.
+
+        Yields (history, evidence panel, answer with sources as plain text for the clipboard).
+        """
+        history = list(history or [])
+        shown = (question or "").strip()
+        if shown:
+            shown = shown if len(shown) <= ECHO_CHARS else shown[:ECHO_CHARS] + "…"
+            history.append(message("user", render.escape_markdown(shown)))
+        try:
+            text = self.context.assistant.check_question(question)
+        except QuestionError as exc:
+            yield [*history, warning(str(exc))], gr.skip(), gr.skip()
+            return
+        pending = message("assistant", "…")
+        yield [*history, pending], render.searching_html(detect_language(text)), ""
+        try:
+            answer = self.ask(text, language, document, top_k)
+        except (QuestionError, StoreError) as exc:
+            yield [*history, warning(str(exc))], render.waiting_html(), ""
+            return
+        *growing, _ = render.stream_cuts(answer.text)
+        for cut in growing:
+            reply = message("assistant", render.answer_markdown(answer, cut))
+            yield [*history, reply], gr.skip(), gr.skip()
+            time.sleep(STREAM_PAUSE_S)
+        final = message("assistant", render.answer_markdown(answer))
+        yield [*history, final], render.evidence_html(answer), render.answer_with_sources(answer)
+
+    def ask_api(
+        self, question: str, language: str = ALL, document: str = ALL, top_k: int = 0
+    ) -> dict[str, Any]:
+        """Answer a question from the documents; returns the answer contract (JSON).
+
+        language: fr, zh, en or all; document: a document id or all; top_k: 0 for the default.
+        """
+        try:
+            return answer_json(self.ask(question, language, document, top_k))
+        except (QuestionError, StoreError) as exc:
+            raise gr.Error(str(exc)) from exc
+
+    @staticmethod
+    def remember(history: list, evidence: str, copy: str) -> dict[str, Any]:
+        return {"messages": history or [], "evidence": evidence or "", "copy": copy or ""}
+
+    @staticmethod
+    def restore(saved: dict[str, Any] | None) -> tuple[list, str, str]:
+        saved = saved or EMPTY_SESSION
+        return (
+            list(saved.get("messages") or []),
+            saved.get("evidence") or render.waiting_html(),
+            saved.get("copy") or "",
+        )
+
+    # -- layout ------------------------------------------------------------------------------
+
+    def layout(self) -> None:
+        with gr.Tab("Chat", id="chat"), gr.Row(equal_height=False):
+            with gr.Column(scale=11):
+                self.chatbot = gr.Chatbot(
+                    show_label=False,
+                    height=500,
+                    latex_delimiters=[],
+                    feedback_options=None,
+                    buttons=["copy"],
+                    placeholder="Answers cite their sources as **[1]**: hover a marker to read "
+                    "the cited sentence, click it to find it in the evidence panel.",
+                    elem_id="dq-chat",
+                )
+                with gr.Row():
+                    self.question = gr.Textbox(
+                        placeholder="Ask a question… / Posez une question… / 请提问…",
+                        show_label=False,
+                        max_lines=4,
+                        scale=8,
+                        autofocus=True,
+                        elem_id="dq-question",
+                    )
+                    self.send = gr.Button("Ask", variant="primary", scale=1, elem_id="dq-send")
+                with gr.Row():
+                    self.copy = gr.Button(
+                        "Copy answer with sources", size="sm", elem_id="dq-copy", scale=2
+                    )
+                    self.clear = gr.Button("Clear chat", size="sm", elem_id="dq-clear", scale=1)
+                self.settings_layout()
+                gr.Examples([[q] for q in EXAMPLES], inputs=[self.question], label="Try")
+                # Hidden holders: the question being answered, the last answer for the clipboard.
+                self.pending = gr.Textbox(visible="hidden", elem_id="dq-pending")
+                self.copy_text = gr.Textbox(visible="hidden", elem_id="dq-copy-text")
+                self.saved = gr.BrowserState(EMPTY_SESSION, storage_key="docqa-chat")
+            with gr.Column(scale=9):
+                self.evidence = gr.HTML(render.waiting_html(), elem_id="dq-evidence-panel")
+
+    def settings_layout(self) -> None:
+        """Only what is safe to change per session while serving: retrieval depth and filters."""
+        default_k = self.context.assistant_settings.top_k
+        with gr.Accordion("Settings (this browser tab only)", open=False, elem_id="dq-settings"):
+            with gr.Row():
+                self.top_k = gr.Slider(
+                    1,
+                    MAX_TOP_K,
+                    value=min(default_k, MAX_TOP_K),
+                    step=1,
+                    label="Paragraphs read per answer (top-k)",
+                    elem_id="dq-top-k",
+                )
+                self.engine = gr.Radio(
+                    ENGINES,
+                    value="extractive",
+                    label="Answer engine",
+                    info="The only engine configured on this server.",
+                    interactive=False,
+                    elem_id="dq-engine",
+                )
+            with gr.Row():
+                self.language = gr.Dropdown(
+                    LANGUAGES, value=ALL, label="Search paragraphs in", elem_id="dq-language"
+                )
+                self.document = gr.Dropdown(
+                    [("All documents", ALL)], value=ALL, label="Document", elem_id="dq-document"
+                )
+
+    def wire(self, app: gr.Blocks) -> None:
+        answer_inputs = [self.pending, self.chatbot, self.language, self.document, self.top_k]
+        answer_outputs = [self.chatbot, self.evidence, self.copy_text]
+        # Empty the box at once (unqueued), then stream the answer into the chat. The streaming
+        # step is callable by API clients as /chat (undocumented): the bench drives it.
+        gr.on(
+            [self.question.submit, self.send.click],
+            lambda q: ("", q),
+            self.question,
+            [self.question, self.pending],
+            queue=False,
+            **PRIVATE,
+        ).then(
+            self.chat,
+            answer_inputs,
+            answer_outputs,
+            api_name="chat",
+            api_visibility="undocumented",
+            **ANSWERS,
+        ).then(self.remember, answer_outputs, self.saved, queue=False, **PRIVATE).then(
+            None, js=REVEAL_JS, **PRIVATE
+        )
+        self.clear.click(
+            lambda: ([], render.waiting_html(), "", EMPTY_SESSION),
+            None,
+            [*answer_outputs, self.saved],
+            queue=False,
+            **PRIVATE,
+        )
+        self.copy.click(None, self.copy_text, None, js=COPY_JS, **PRIVATE)
+        app.load(self.restore, self.saved, answer_outputs, **PRIVATE)
+        gr.api(self.ask_api, api_name="ask", **ANSWERS)

@@ -1,0 +1,61 @@
+"""The documents tab's text: upload results in plain words, a document read paragraph by paragraph.
+
+Pure functions; everything taken from a document is escaped (see render.escape).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from ingest import DocumentReport
+from store import Paragraph
+from ui.render import escape, hint_html, paragraph_meta
+
+
+def upload_outcome(report: DocumentReport) -> tuple[str, str]:
+    """(result, details) for one uploaded file: added, unchanged, replaced or error."""
+    if report.error:
+        return "error", report.error
+    note = f" ({report.note})" if report.note else ""
+    if report.status == "added":
+        return "added", f"New document: {report.paragraphs} paragraphs indexed.{note}"
+    if report.status == "unchanged":
+        return "unchanged", f"Already in the store as it is; nothing re-indexed.{note}"
+    changes = [
+        f"{count} {what}"
+        for count, what in (
+            (report.replaced, "changed"),
+            (report.added, "new"),
+            (report.removed, "removed"),
+        )
+        if count
+    ]
+    return "replaced", (
+        f"Updated the stored version: {', '.join(changes)} paragraphs; "
+        f"{report.kept} kept as they were.{note}"
+    )
+
+
+def document_html(paragraphs: Sequence[Paragraph]) -> str:
+    """A whole document, paragraph by paragraph, each with its number, section, page, language."""
+    if not paragraphs:
+        return hint_html("Choose a document to read it here, paragraph by paragraph.")
+    first = paragraphs[0]
+    parts = [
+        f'<section class="dq-reader" data-doc="{escape(first.doc_id)}">'
+        f'<h3 class="dq-reader-title">{escape(first.doc_title)}</h3>'
+        f'<p class="dq-note"><span class="dq-doc">{escape(first.doc_id)}</span> · '
+        f"{len(paragraphs)} paragraphs</p>"
+    ]
+    section = ""
+    for p in paragraphs:
+        if p.section and p.section != section:
+            parts.append(f'<h4 class="dq-section">{escape(p.section)}</h4>')
+        section = p.section
+        parts.append(
+            f'<article class="dq-read-para" id="para-{p.ordinal}">'
+            f'<span class="dq-meta">{paragraph_meta(p)}</span>'
+            f'<p class="dq-text" lang="{escape(p.lang)}">{escape(p.text)}</p></article>'
+        )
+    parts.append("</section>")
+    return "".join(parts)
