@@ -22,6 +22,7 @@ from store.keyword import KeywordIndex
 from store.records import from_record, to_metadata
 from store.settings import StoreSettings
 from store.text import tokenize
+from store.translations import find_links, linked_ids, write_links
 from store.types import Paragraph
 
 _EMBED_BATCH = 32
@@ -159,8 +160,13 @@ class ChromaStore:
 
     @contextmanager
     def writer(self) -> Iterator[None]:
-        """Hold the single-writer lock of an on-disk store (a Chroma server needs none)."""
+        """Hold the single-writer lock of an on-disk store (a Chroma server needs none).
+
+        Each writer session bumps the generation first: a writer killed between its upsert and
+        its bump left rows that other processes' keyword indexes would otherwise never load.
+        """
         if self.settings.chroma_url:
+            self._bump_generation()
             yield
             return
         lock_path = Path(self.settings.store_path) / "docqa-writer.lock"
@@ -177,6 +183,7 @@ class ChromaStore:
             handle.truncate()
             handle.write(str(os.getpid()))
             handle.flush()
+            self._bump_generation()
             try:
                 yield
             finally:
@@ -210,6 +217,7 @@ class ChromaStore:
                 documents=texts,
                 metadatas=metadatas,
             )
+        write_links(self._primary, find_links(self._primary, ids))
         self._bump_generation()
         return len(missing)
 
@@ -292,6 +300,25 @@ class ChromaStore:
             for i, t, m in zip(result["ids"], result["documents"], result["metadatas"], strict=True)
         }
         return [by_id[i] for i in ids if i in by_id]
+
+    def translations(self, ids: Sequence[str]) -> dict[str, list[Paragraph]]:
+        """The parallel translations of each paragraph (links that both sides still name)."""
+        if not ids:
+            return {}
+        rows = self._primary.get(ids=list(ids), include=["metadatas"])
+        wanted = {i: linked_ids(m) for i, m in zip(rows["ids"], rows["metadatas"], strict=True)}
+        partners = sorted({p for targets in wanted.values() for p in targets})
+        if not partners:
+            return {}
+        found = self._primary.get(ids=partners, include=["documents", "metadatas"])
+        out: dict[str, list[Paragraph]] = {}
+        for pid, text, metadata in zip(
+            found["ids"], found["documents"], found["metadatas"], strict=True
+        ):
+            for source in linked_ids(metadata):
+                if pid in wanted.get(source, ()):
+                    out.setdefault(source, []).append(from_record(pid, text, metadata))
+        return out
 
     def documents(self) -> list[DocumentSummary]:
         by_doc: dict[str, list[Paragraph]] = {}
