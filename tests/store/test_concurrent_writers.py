@@ -1,0 +1,109 @@
+"""Several `docqa ingest` processes at once: the server keeps every row; on disk, none is lost.
+
+The server is started the way users start it, with `docqa chroma`.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import time
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from store import ChromaStore, StoreSettings
+from tests.ingest.corpus import (
+    DOCQA,
+    assert_store_holds,
+    docqa,
+    docqa_env,
+    expected_paragraphs,
+    write_corpus,
+)
+from tests.store.conftest import SERVER_START_SECONDS, answers_heartbeat, free_port
+
+WRITERS, DOCUMENTS, PARAGRAPHS = 3, 4, 25
+LOCKED = "another docqa process is writing"
+
+
+@pytest.fixture(scope="module")
+def docqa_chroma(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """`docqa chroma` on a free port; yields its URL."""
+    folder = tmp_path_factory.mktemp("docqa-chroma")
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    log_path = folder / "server.log"
+    with log_path.open("wb") as log:
+        server = subprocess.Popen(
+            [str(DOCQA), "chroma", "--path", str(folder / "data"), "--port", str(port)],
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            env=docqa_env(),
+        )
+    try:
+        deadline = time.monotonic() + SERVER_START_SECONDS
+        while not answers_heartbeat(url):
+            if server.poll() is not None or time.monotonic() > deadline:
+                pytest.fail(f"`docqa chroma` did not start:\n{log_path.read_text()[-2000:]}")
+            time.sleep(0.2)
+        assert f"export DOCQA_CHROMA_URL={url}" in log_path.read_text()
+        yield url
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+
+
+def corpora(root: Path) -> list[Path]:
+    """One corpus per writer, each with documents of its own."""
+    return [
+        write_corpus(root / f"writer-{w}", range(w * DOCUMENTS, (w + 1) * DOCUMENTS), PARAGRAPHS)
+        for w in range(WRITERS)
+    ]
+
+
+def run_together(folders: list[Path], env: dict[str, str]) -> list[tuple[int, str, str]]:
+    processes = [docqa("ingest", str(folder), env=env) for folder in folders]
+    results = []
+    for process in processes:
+        stdout, stderr = process.communicate(timeout=600)
+        results.append((process.returncode, stdout, stderr))
+    return results
+
+
+def test_three_writers_on_a_server_keep_every_paragraph(docqa_chroma: str, tmp_path: Path) -> None:
+    folders = corpora(tmp_path)
+    collection = f"t{uuid.uuid4().hex[:12]}"
+
+    results = run_together(folders, docqa_env(chroma_url=docqa_chroma, collection=collection))
+
+    for returncode, stdout, stderr in results:
+        assert returncode == 0, stderr
+        assert f"{DOCUMENTS} documents: {DOCUMENTS * PARAGRAPHS} paragraphs added" in stdout
+    store = ChromaStore.open(StoreSettings(chroma_url=docqa_chroma, collection=collection))
+    expected = {doc: p for folder in folders for doc, p in expected_paragraphs(folder).items()}
+    assert store.count() == WRITERS * DOCUMENTS * PARAGRAPHS
+    assert_store_holds(store, expected)
+
+
+def test_writers_on_one_disk_store_never_lose_rows_silently(tmp_path: Path) -> None:
+    """Each writer either stores all its paragraphs or is refused with the fix; never a loss."""
+    folders = corpora(tmp_path)
+    store_path = tmp_path / "store"
+
+    results = run_together(folders, docqa_env(store_path=str(store_path)))
+
+    stored: dict[str, list] = {}
+    for folder, (returncode, _, stderr) in zip(folders, results, strict=True):
+        if returncode == 0:
+            stored.update(expected_paragraphs(folder))
+        else:
+            assert LOCKED in stderr, stderr
+            assert "DOCQA_CHROMA_URL" in stderr  # the fix is named
+    assert stored, "no writer got the store"
+    assert_store_holds(ChromaStore.open(StoreSettings(store_path=store_path)), stored)
