@@ -12,28 +12,30 @@ from store import Paragraph
 from ui.render import escape, hint_html, paragraph_meta
 
 
+def count(n: int, what: str = "paragraph") -> str:
+    return f"{n} {what}" + ("" if n == 1 else "s")
+
+
 def upload_outcome(report: DocumentReport) -> tuple[str, str]:
     """(result, details) for one uploaded file: added, unchanged, replaced or error."""
     if report.error:
         return "error", report.error
     note = f" ({report.note})" if report.note else ""
     if report.status == "added":
-        return "added", f"New document: {report.paragraphs} paragraphs indexed.{note}"
+        return "added", f"New document: {count(report.paragraphs)} indexed.{note}"
     if report.status == "unchanged":
         return "unchanged", f"Already in the store as it is; nothing re-indexed.{note}"
     changes = [
-        f"{count} {what}"
-        for count, what in (
+        f"{n} {what}"
+        for n, what in (
             (report.replaced, "changed"),
             (report.added, "new"),
             (report.removed, "removed"),
+            (report.kept, "kept"),
         )
-        if count
+        if n
     ]
-    return "replaced", (
-        f"Updated the stored version: {', '.join(changes)} paragraphs; "
-        f"{report.kept} kept as they were.{note}"
-    )
+    return "replaced", f"Updated the stored version (paragraphs: {', '.join(changes)}).{note}"
 
 
 def document_html(paragraphs: Sequence[Paragraph]) -> str:
@@ -45,7 +47,7 @@ def document_html(paragraphs: Sequence[Paragraph]) -> str:
         f'<section class="dq-reader" data-doc="{escape(first.doc_id)}">'
         f'<h3 class="dq-reader-title">{escape(first.doc_title)}</h3>'
         f'<p class="dq-note"><span class="dq-doc">{escape(first.doc_id)}</span> · '
-        f"{len(paragraphs)} paragraphs</p>"
+        f"{count(len(paragraphs))}</p>"
     ]
     section = ""
     for p in paragraphs:

@@ -43,9 +43,7 @@ def test_each_uploaded_file_gets_its_result_in_plain_words(
     good.write_text(NOTES.replace("a week", "ten days") + "\nA third paragraph.\n", "utf-8")
     replaced = rows(tab.upload([str(good)], "all")[0])[0]
     assert replaced[1:3] == ["replaced", 3]
-    assert replaced[3] == (
-        "Updated the stored version: 1 changed, 1 new paragraphs; 1 kept as they were."
-    )
+    assert replaced[3] == "Updated the stored version (paragraphs: 1 changed, 1 new, 1 kept)."
 
 
 def test_nothing_chosen_says_so(empty_context: Context) -> None:
