@@ -7,6 +7,7 @@ navigation, banners, sidebars, footers, forms and scripts.
 from __future__ import annotations
 
 import re
+import warnings
 from typing import Any
 
 from ingest.decode import decode_text
@@ -49,7 +50,9 @@ def read_html(name: str, data: bytes) -> ParsedDocument:
 def _render(html: str) -> tuple[Rendering, str]:
     from bs4 import BeautifulSoup
 
-    soup: Any = BeautifulSoup(html, "lxml")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # bs4 warns on XHTML or URL-like input; parsed anyway
+        soup: Any = BeautifulSoup(html, "lxml")
     title = clean_inline(soup.title.get_text()) if soup.title else ""
     for tag in soup.find_all(_NEVER_CONTENT):
         tag.decompose()
