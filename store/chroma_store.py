@@ -26,6 +26,7 @@ from store.translations import find_links, linked_ids, write_links
 from store.types import Paragraph
 
 _EMBED_BATCH = 32
+_UPSERT_BATCH = 5000  # under Chroma's max batch size (5461 on disk and on a default server)
 _GENERATION_ID = "generation"
 
 
@@ -211,12 +212,15 @@ class ChromaStore:
                 by_row[i] if i in by_row else reusable[p.content_hash][embedder.name]
                 for i, p in enumerate(paragraphs)
             ]
-            self.collections[embedder.name].upsert(
-                ids=ids,
-                embeddings=np.stack(vectors).tolist(),
-                documents=texts,
-                metadatas=metadatas,
-            )
+            embeddings = np.stack(vectors).tolist()
+            for at in range(0, len(ids), _UPSERT_BATCH):  # Chroma refuses larger batches
+                part = slice(at, at + _UPSERT_BATCH)
+                self.collections[embedder.name].upsert(
+                    ids=ids[part],
+                    embeddings=embeddings[part],
+                    documents=texts[part],
+                    metadatas=metadatas[part],
+                )
         write_links(self._primary, find_links(self._primary, ids))
         self._bump_generation()
         return len(missing)
