@@ -72,7 +72,7 @@ def print_ingest_report(report: IngestReport) -> None:
 )
 @translate_errors
 def ingest(paths: tuple[Path, ...], default_corpus: bool) -> None:
-    """Add or update documents (txt, md); unchanged paragraphs are not re-embedded."""
+    """Add or update documents (txt, md, pdf, docx, html); unchanged ones are not re-embedded."""
     targets = list(paths) + ([_default_corpus()] if default_corpus else [])
     if not targets:
         raise click.UsageError("give one or more files or folders, or --default-corpus")
