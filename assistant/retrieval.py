@@ -47,6 +47,55 @@ def fuse(
     ]
 
 
+def matches(paragraph: Paragraph, filters: dict[str, str] | None) -> bool:
+    """Whether a paragraph passes the metadata filters (`doc`, `lang`) retrieval was given."""
+    fields = {"doc": paragraph.doc_id, "lang": paragraph.lang}
+    return all(fields.get(key) == value for key, value in (filters or {}).items())
+
+
+def group_translations(
+    hits: Sequence[Hit],
+    translations: dict[str, list[Paragraph]],
+    lang: str,
+    filters: dict[str, str] | None = None,
+) -> list[Hit]:
+    """One slot per piece of evidence: a paragraph and its translations become one Hit.
+
+    The group is led by its member in the question's language when there is one (and the
+    filters allow it), and keeps the best rank and similarity any member got; members
+    retrieved separately are not repeated.
+    """
+    by_id = {hit.paragraph.id: hit for hit in hits}
+    grouped: list[Hit] = []
+    seen: set[str] = set()
+    for hit in hits:
+        if hit.paragraph.id in seen:
+            continue
+        members = [hit.paragraph] + [
+            p for p in translations.get(hit.paragraph.id, []) if p.id not in seen
+        ]
+        seen.update(p.id for p in members)
+        lead = next((p for p in members if p.lang == lang and matches(p, filters)), hit.paragraph)
+        retrieved = [by_id[p.id] for p in members if p.id in by_id]
+        ranks: dict[str, int] = {}
+        similarities: dict[str, float] = {}
+        for member in retrieved:
+            for name, rank in member.ranks.items():
+                ranks[name] = min(rank, ranks.get(name, rank))
+            for name, similarity in member.similarities.items():
+                similarities[name] = max(similarity, similarities.get(name, similarity))
+        grouped.append(
+            Hit(
+                lead,
+                hit.score,
+                ranks,
+                similarities,
+                translations=tuple(p for p in members if p.id != lead.id),
+            )
+        )
+    return grouped
+
+
 class Retriever:
     """Dense retrieval through llama-index over every embedder's collection, fused."""
 
@@ -93,4 +142,6 @@ class Retriever:
     ) -> list[Hit]:
         if self.store.count() == 0:
             return []
-        return fuse(self.rankings(question, lang, filters), top_k)
+        fused = fuse(self.rankings(question, lang, filters), self.candidates)
+        links = self.store.translations([hit.paragraph.id for hit in fused])
+        return group_translations(fused, links, lang, filters)[:top_k]

@@ -9,12 +9,17 @@ from store import Paragraph
 
 @dataclass(frozen=True)
 class Hit:
-    """A retrieved paragraph, its fused score and the rank each retriever gave it (1-based)."""
+    """A retrieved paragraph, its fused score and the rank each retriever gave it (1-based).
+
+    `translations` are the paragraph's parallel translations (store/translations.py): one
+    piece of evidence in several languages, returned together in one of the k slots.
+    """
 
     paragraph: Paragraph
     score: float
     ranks: dict[str, int] = field(default_factory=dict, hash=False)
     similarities: dict[str, float] = field(default_factory=dict, hash=False)
+    translations: tuple[Paragraph, ...] = ()
 
     @property
     def similarity(self) -> float:

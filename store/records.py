@@ -7,6 +7,7 @@ from typing import Any
 
 from store.keyword import TOKENS_KEY
 from store.text import tokenize
+from store.translations import TRANSLATIONS_KEY
 from store.types import Paragraph
 
 # Chroma metadata values cannot be None: a missing page is stored as 0 (pages count from 1).
@@ -26,6 +27,7 @@ def to_metadata(paragraph: Paragraph) -> dict[str, str | int]:
         "end": paragraph.end,
         "content_hash": paragraph.content_hash,
         TOKENS_KEY: " ".join(tokenize(paragraph.text, paragraph.lang)),
+        TRANSLATIONS_KEY: "",  # links are found after the write (store/translations.py)
     }
 
 

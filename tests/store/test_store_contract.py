@@ -459,3 +459,67 @@ class TestOnDiskWriterLock:
         with store.writer():
             store.write(sample_paragraphs()[:1])
         assert store.count() == 1
+
+
+def translated_paragraphs() -> list[Paragraph]:
+    """A French paragraph, its Chinese translation, and an unrelated French one."""
+    return [
+        make_paragraph(
+            "station.md",
+            1,
+            "La station hydrologique de Vallon mesure depuis 1987 le débit de la rivière. "
+            "Ses relevés sont publiés chaque mois et servent aux agriculteurs de la vallée.",
+        ),
+        make_paragraph(
+            "station.md",
+            2,
+            "瓦隆水文站自1987年起测量河流的流量。其测量数据每月公布一次，供山谷里的农民使用。",
+            lang="zh",
+        ),
+        make_paragraph(
+            "station.md",
+            3,
+            "Le conseil municipal a voté le budget de la bibliothèque "
+            "et la rénovation de la piscine.",
+        ),
+    ]
+
+
+class TestTranslationLinks:
+    """Parallel translations are linked on write, on both sides, and never left stale."""
+
+    def test_a_paragraph_and_its_translation_are_linked_both_ways(self, store: ChromaStore) -> None:
+        paragraphs = translated_paragraphs()
+        store.write(paragraphs)
+
+        links = store.translations([p.id for p in paragraphs])
+
+        assert {source: [p.id for p in found] for source, found in links.items()} == {
+            "station.md#1": ["station.md#2"],
+            "station.md#2": ["station.md#1"],
+        }
+        assert links["station.md#1"] == [paragraphs[1]]
+
+    def test_a_translation_written_later_is_linked_to_the_earlier_paragraph(
+        self, store: ChromaStore
+    ) -> None:
+        french, chinese, other = translated_paragraphs()
+        store.write([french, other])
+        store.write([chinese])
+
+        assert store.translations([french.id]) == {french.id: [chinese]}
+
+    def test_an_edited_paragraph_is_no_longer_a_translation(self, store: ChromaStore) -> None:
+        paragraphs = translated_paragraphs()
+        store.write(paragraphs)
+        unrelated = "截止到2014年的上海亚信峰会，亚信会议已有26个成员国。"
+        store.write([replace(paragraphs[1], text=unrelated, content_hash=content_hash(unrelated))])
+
+        assert store.translations(["station.md#1", "station.md#2"]) == {}
+
+    def test_a_deleted_translation_is_no_longer_returned(self, store: ChromaStore) -> None:
+        store.write(translated_paragraphs())
+        store.delete(["station.md#2"])
+
+        assert store.translations(["station.md#1"]) == {}
+        assert store.translations([]) == {}
