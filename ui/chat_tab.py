@@ -77,6 +77,7 @@ class ChatTab:
         Yields (history, evidence panel, answer with sources as plain text for the clipboard).
         """
         history = list(history or [])
+        turn = sum(1 for m in history if m.get("role") == "assistant")  # this answer's number
         shown = (question or "").strip()
         if shown:
             shown = shown if len(shown) <= ECHO_CHARS else shown[:ECHO_CHARS] + "…"
@@ -95,11 +96,12 @@ class ChatTab:
             return
         *growing, _ = render.stream_cuts(answer.text)
         for cut in growing:
-            reply = message("assistant", render.answer_markdown(answer, cut))
+            reply = message("assistant", render.answer_markdown(answer, cut, turn))
             yield [*history, reply], gr.skip(), gr.skip()
             time.sleep(STREAM_PAUSE_S)
-        final = message("assistant", render.answer_markdown(answer))
-        yield [*history, final], render.evidence_html(answer), render.answer_with_sources(answer)
+        final = message("assistant", render.answer_markdown(answer, turn=turn))
+        evidence = render.evidence_html(answer, turn)
+        yield [*history, final], evidence, render.answer_with_sources(answer)
 
     def ask_api(
         self, question: str, language: str = ALL, document: str = ALL, top_k: int = 0

@@ -45,32 +45,37 @@ def is_verified(citation: Citation) -> bool:
     return citation.support >= VERIFIED_FROM
 
 
-def citation_link(citation: Citation) -> str:
-    """`[n]` as a link to its highlighted span; hovering shows the cited sentence."""
+def citation_link(citation: Citation, turn: int = 0) -> str:
+    """`[n]` as a link to its highlighted span; hovering shows the cited sentence.
+
+    `turn` numbers the answer in the chat, so a marker of an earlier answer can bring that
+    answer's evidence back into the panel (ui/static/docqa.js).
+    """
+    # The chat's sanitiser drops data-* attributes but keeps classes: the number is a class.
     css, hint = ("dq-ref", "") if is_verified(citation) else ("dq-ref dq-unverified", "(?) ")
     return (
-        f'<a class="{css}" href="#cite-{citation.marker}" title="{escape(hint + citation.quote)}">'
-        f"[{citation.marker}]</a>"
+        f'<a class="{css} dq-turn-{turn}" href="#cite-{citation.marker}" '
+        f'title="{escape(hint + citation.quote)}">[{citation.marker}]</a>'
     )
 
 
-def markdown_with_links(text: str, citations: Iterable[Citation]) -> str:
+def markdown_with_links(text: str, citations: Iterable[Citation], turn: int = 0) -> str:
     by_marker = {c.marker: c for c in citations}
     parts: list[str] = []
     position = 0
     for match in _MARKER.finditer(text):
         parts.append(escape_markdown(text[position : match.start()]))
         citation = by_marker.get(int(match[1]))
-        parts.append(citation_link(citation) if citation else escape_markdown(match[0]))
+        parts.append(citation_link(citation, turn) if citation else escape_markdown(match[0]))
         position = match.end()
     parts.append(escape_markdown(text[position:]))
     return "".join(parts)
 
 
-def answer_markdown(answer: Answer, upto: int | None = None) -> str:
+def answer_markdown(answer: Answer, upto: int | None = None, turn: int = 0) -> str:
     """The answer's text (or its first `upto` characters) for the chat, markers linked."""
     text = answer.text if upto is None else answer.text[:upto]
-    return markdown_with_links(text, answer.citations)
+    return markdown_with_links(text, answer.citations, turn)
 
 
 def stream_cuts(text: str) -> list[int]:
@@ -212,20 +217,20 @@ def cited_cards(citations: Sequence[Citation], answer: Answer | None = None) -> 
     ]
 
 
-def panel(heading: str, body: str, css: str = "", note: str = "") -> str:
+def panel(heading: str, body: str, css: str = "", note: str = "", turn: int = 0) -> str:
     note_html = f'<p class="dq-note">{escape(note)}</p>' if note else ""
     return (
-        f'<section class="dq-evidence {css}"><h3 class="dq-heading">{escape(heading)}</h3>'
-        f"{note_html}{body}</section>"
+        f'<section class="dq-evidence {css}" data-answer="{turn}">'
+        f'<h3 class="dq-heading">{escape(heading)}</h3>{note_html}{body}</section>'
     )
 
 
-def evidence_html(answer: Answer) -> str:
+def evidence_html(answer: Answer, turn: int = 0) -> str:
     """The evidence panel for an answer: cited paragraphs, or the nearest ones when abstaining."""
     words = labels(answer.language)
     if answer.citations and not answer.abstained:
         cards = "".join(cited_cards(answer.citations, answer))
-        return panel(words["evidence"], cards, "dq-answered")
+        return panel(words["evidence"], cards, "dq-answered", turn=turn)
     nearest = answer.retrieved[:NEAREST_SHOWN]
     if not nearest:
         return hint_html(words["nothing"], "dq-empty")
@@ -238,7 +243,7 @@ def evidence_html(answer: Answer) -> str:
         )
         for hit in nearest
     )
-    return panel(words["nearest"], cards, "dq-abstained", note=words["nearest_note"])
+    return panel(words["nearest"], cards, "dq-abstained", words["nearest_note"], turn)
 
 
 def hint_html(text: str, css: str = "dq-hint") -> str:

@@ -131,3 +131,15 @@ def test_an_empty_question_gets_a_friendly_message(page) -> None:
     reply = last_reply(page)
     reply.wait_for(timeout=10_000)
     assert "empty" in reply.inner_text()
+
+
+def test_a_marker_of_an_earlier_answer_brings_its_evidence_back(page) -> None:
+    ask(page, "Combien de pays membres comptait la CICA en 2014 ?")
+    first_quote = last_reply(page).locator("a.dq-ref").first.get_attribute("title")
+    ask(page, "When was the Eiffel Tower built?")  # abstains: the panel shows nearest paragraphs
+    assert page.locator("#dq-evidence-panel .dq-abstained").count() == 1
+    page.locator("#dq-chat .message.bot").first.locator("a.dq-ref").first.click()
+    mark = page.locator("#dq-evidence-panel mark#cite-1")
+    mark.wait_for(timeout=5_000)
+    assert mark.inner_text() == first_quote
+    assert page.locator("#dq-evidence-panel section").get_attribute("data-answer") == "0"

@@ -169,7 +169,7 @@ def test_markers_link_to_their_span_with_the_quote_on_hover() -> None:
     para = paragraph('He said "26 members" & more <b>bold</b>.')
     quote = para.text
     out = render.answer_markdown(answer("They had 26 members. [1]", (cite(1, para, quote),)))
-    link = re.search(r'<a class="dq-ref" href="#cite-1" title="([^"]*)">\[1\]</a>', out)
+    link = re.search(r'<a class="dq-ref dq-turn-0" href="#cite-1" title="([^"]*)">\[1\]</a>', out)
     assert link, out
     assert html.unescape(link[1]) == quote
     assert "<b>" not in out
@@ -230,8 +230,17 @@ def test_a_low_support_citation_is_shown_as_unverified() -> None:
     assert '<mark id="cite-2" class="dq-unverified">Beta is two.</mark>' in out
     assert 'data-status="verified">[1]' in out and 'data-status="unverified">[2]' in out
     links = render.answer_markdown(answer("a [1] b [2]", (sure, unsure)))
-    assert 'class="dq-ref" href="#cite-1"' in links
-    assert 'class="dq-ref dq-unverified" href="#cite-2" title="(?) Beta is two."' in links
+    assert 'class="dq-ref dq-turn-0" href="#cite-1"' in links
+    assert 'class="dq-ref dq-unverified dq-turn-0" href="#cite-2" title="(?) Beta is two."' in links
+
+
+def test_markers_and_the_panel_carry_the_answers_number_in_the_chat() -> None:
+    para = paragraph("Alpha is one.")
+    numbered = answer("a [1]", (cite(1, para, "Alpha is one."),))
+    assert 'class="dq-ref dq-turn-3"' in render.answer_markdown(numbered, turn=3)
+    assert '<section class="dq-evidence dq-answered" data-answer="3">' in render.evidence_html(
+        numbered, 3
+    )
 
 
 def test_support_at_the_threshold_counts_as_verified() -> None:

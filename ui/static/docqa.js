@@ -13,7 +13,20 @@
     target.classList.add("dq-flash");
     setTimeout(() => target.classList.remove("dq-flash"), 1200);
   };
-  window.docqaReveal = (id) => setTimeout(() => reveal(id), 80);
+  // Each answer's evidence, by its number in the chat: a marker of an earlier answer brings
+  // that answer's evidence back into the panel. Kept for this page only.
+  const evidence = {};
+  const shown = () => document.querySelector("#dq-evidence-panel section[data-answer]");
+  const remember = () => {
+    const section = shown();
+    if (section) evidence[section.dataset.answer] = section.outerHTML;
+  };
+  const bringBack = (answer) => {
+    const section = shown();
+    if (answer === undefined || !section || section.dataset.answer === answer) return;
+    if (evidence[answer]) section.outerHTML = evidence[answer];
+  };
+  window.docqaReveal = (id) => setTimeout(() => { remember(); reveal(id); }, 80);
   // Copy the last answer with its sources; the clipboard API needs a secure context
   // (localhost is one), the hidden-textarea fallback covers a plain-http LAN address.
   window.docqaCopy = async (text) => {
@@ -37,6 +50,9 @@
     const link = event.target.closest && event.target.closest("a.dq-ref, a.dq-badge");
     if (!link) return;
     event.preventDefault();
+    remember();
+    const turn = /\bdq-turn-(\d+)\b/.exec(link.className);
+    bringBack(turn ? turn[1] : undefined);
     reveal((link.getAttribute("href") || "").replace(/^#/, ""));
   });
 }
