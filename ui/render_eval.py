@@ -11,7 +11,7 @@ from assistant import Answer
 from evals import EvalItem, EvalRun
 from evals.metrics import SLICES
 from evals.runner import METRIC_LABELS
-from ui.render import escape, where
+from ui.render import escape
 
 Summary = Mapping[str, Mapping[str, float | int | None]]
 
@@ -86,7 +86,8 @@ def cited_html(answer: Answer) -> str:
     if answer.abstained:
         return "<em>abstained</em>"
     quotes = "".join(
-        f"<li>[{c.marker}] <span class='dq-doc'>{escape(where(c.paragraph))}</span>: "
+        f"<li>[{c.marker}] <span class='dq-doc'>{escape(c.paragraph.doc_name)}</span> "
+        f"¶{c.paragraph.ordinal}: "
         f"“{escape(c.quote)}”</li>"
         for c in answer.citations
     )
