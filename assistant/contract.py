@@ -37,6 +37,7 @@ def answer_json(answer: Answer, question_id: str | None = None) -> dict[str, Any
                 "paragraph_id": h.paragraph.id,
                 "doc": h.paragraph.doc_name,
                 "score": round(h.score, 5),
+                "translations": [t.id for t in h.translations],
             }
             for h in answer.retrieved
         ],

@@ -18,6 +18,7 @@ from assistant.phrases import ABSTAIN, lead_in
 from assistant.sentences import Sentence, split_sentences
 from assistant.types import Citation, Hit
 from store import Embedder
+from store.records import indexed_text
 from store.text import tokenize
 
 # Weights of a sentence's score; chosen on the seed evaluation set as a whole, not per question.
@@ -87,6 +88,15 @@ class ExtractiveEngine:
         idf = _idf(question_terms, sentence_terms)
         q_vec = self.embedder.embed_query(question)
         semantic = self.vectors([s.text for _, s in pairs]) @ q_vec
+        # The paragraph's similarity in the engine's own space (the thresholds were set on
+        # it), whichever retrievers found the paragraph: e5's cosines sit on another scale.
+        paragraph_sims = dict(
+            zip(
+                (h.paragraph.id for h in hits),
+                self.vectors([indexed_text(h.paragraph) for h in hits]) @ q_vec,
+                strict=True,
+            )
+        )
         total = sum(idf.values()) or 1.0
         out = []
         for (hit, sentence), terms, sim in zip(pairs, sentence_terms, semantic, strict=True):
@@ -94,7 +104,7 @@ class ExtractiveEngine:
             score = _length_prior(sentence.text, hit.paragraph.lang) * (
                 SEMANTIC_WEIGHT * float(sim)
                 + LEXICAL_WEIGHT * lexical
-                + PARAGRAPH_WEIGHT * hit.similarity
+                + PARAGRAPH_WEIGHT * float(paragraph_sims[hit.paragraph.id])
             )
             out.append(Candidate(hit, sentence, terms, float(sim), lexical, score))
         return sorted(out, key=lambda c: -c.score)

@@ -1,8 +1,16 @@
-"""Retrieval: each retriever ranks paragraphs, reciprocal-rank fusion merges the rankings."""
+"""Retrieval: each retriever ranks paragraphs; their standardized scores are summed.
+
+Why not reciprocal-rank fusion: RRF throws the scores away, so a keyword list that matched
+one word counts as much as a dense list that is sure. Measured on ../shared/benchdata
+(bench/retrieval.py), summing each list's z-scores (score minus the list's mean, over its
+standard deviation) beats RRF on every setting, most on native French and cross-lingual
+questions. A paragraph missing from a list gets that list's lowest z-score.
+"""
 
 from __future__ import annotations
 
 import math
+import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -11,40 +19,54 @@ from assistant.types import Hit
 from store import ChromaStore, Paragraph, from_record
 
 KEYWORD = "keyword"
-RRF_K = 60  # the usual constant: damps the head so one retriever cannot dominate
 
 
 @dataclass(frozen=True)
 class Ranking:
-    """One retriever's answer: paragraphs best first, with its own similarity scores."""
+    """One retriever's answer: paragraphs best first, with its own scores.
+
+    `dense` rankings score by cosine similarity, which the answer engine also reads.
+    """
 
     name: str
     paragraphs: list[Paragraph]
-    similarities: list[float] = field(default_factory=list)
+    scores: list[float] = field(default_factory=list)
+    dense: bool = True
 
 
-def fuse(
-    rankings: Sequence[Ranking], top_k: int, weights: dict[str, float] | None = None
-) -> list[Hit]:
-    """Weighted reciprocal-rank fusion; a Hit keeps every retriever's rank and similarity."""
-    weights = weights or {}
-    scores: dict[str, float] = {}
+def standardized(scores: Sequence[float]) -> list[float]:
+    """z-scores within one list; a list of one (or of equal scores) gives zeros."""
+    if len(scores) < 2:
+        return [0.0 for _ in scores]
+    mean = statistics.fmean(scores)
+    spread = statistics.pstdev(scores) or 1.0
+    return [(score - mean) / spread for score in scores]
+
+
+def fuse(rankings: Sequence[Ranking], top_k: int) -> list[Hit]:
+    """Sum of standardized scores; a Hit keeps every retriever's rank and dense similarity."""
+    z_by_list: list[dict[str, float]] = []
+    floors: list[float] = []
     ranks: dict[str, dict[str, int]] = {}
     sims: dict[str, dict[str, float]] = {}
     paragraphs: dict[str, Paragraph] = {}
     for ranking in rankings:
-        weight = weights.get(ranking.name, 1.0)
-        for rank, paragraph in enumerate(ranking.paragraphs, start=1):
+        zs = standardized(ranking.scores)
+        z_by_list.append({p.id: z for p, z in zip(ranking.paragraphs, zs, strict=True)})
+        floors.append(min(zs, default=0.0))
+        for rank, (paragraph, score) in enumerate(
+            zip(ranking.paragraphs, ranking.scores, strict=True), start=1
+        ):
             paragraphs[paragraph.id] = paragraph
-            scores[paragraph.id] = scores.get(paragraph.id, 0.0) + weight / (RRF_K + rank)
             ranks.setdefault(paragraph.id, {})[ranking.name] = rank
-            if rank <= len(ranking.similarities):
-                sims.setdefault(paragraph.id, {})[ranking.name] = ranking.similarities[rank - 1]
-    best = sorted(scores, key=lambda pid: (-scores[pid], pid))[:top_k]
-    return [
-        Hit(paragraphs[pid], scores[pid], ranks[pid], similarities=sims.get(pid, {}))
-        for pid in best
-    ]
+            if ranking.dense:
+                sims.setdefault(paragraph.id, {})[ranking.name] = score
+    fused = {
+        pid: sum(zs.get(pid, floor) for zs, floor in zip(z_by_list, floors, strict=True))
+        for pid in paragraphs
+    }
+    best = sorted(fused, key=lambda pid: (-fused[pid], pid))[:top_k]
+    return [Hit(paragraphs[pid], fused[pid], ranks[pid], sims.get(pid, {})) for pid in best]
 
 
 def matches(paragraph: Paragraph, filters: dict[str, str] | None) -> bool:
@@ -130,8 +152,20 @@ class Retriever:
     def keyword_ranking(
         self, question: str, lang: str, filters: dict[str, str] | None = None
     ) -> Ranking:
-        found = self.store.keyword_search(question, lang, self.candidates, filters)
-        return Ranking(KEYWORD, self.store.get([pid for pid, _ in found]))
+        """BM25 over the paragraphs in the question's language only.
+
+        Across languages only names and numbers can match, and such a list is noise that
+        drags the dense lists down (measured: en->zh R@1 .81 with it restricted, .70 without);
+        the dense retrievers cover the cross-lingual case.
+        """
+        if (filters or {}).get("lang", lang) != lang:
+            return Ranking(KEYWORD, [], dense=False)
+        found = self.store.keyword_search(
+            question, lang, self.candidates, {**(filters or {}), "lang": lang}
+        )
+        scores = dict(found)
+        paragraphs = self.store.get(list(scores))
+        return Ranking(KEYWORD, paragraphs, [scores[p.id] for p in paragraphs], dense=False)
 
     def retrieve(
         self,
@@ -142,6 +176,16 @@ class Retriever:
     ) -> list[Hit]:
         if self.store.count() == 0:
             return []
-        fused = fuse(self.rankings(question, lang, filters), self.candidates)
+        return self.assemble(self.rankings(question, lang, filters), lang, top_k, filters)
+
+    def assemble(
+        self,
+        rankings: Sequence[Ranking],
+        lang: str,
+        top_k: int,
+        filters: dict[str, str] | None = None,
+    ) -> list[Hit]:
+        """Fuse the rankings and group translations into the top-k pieces of evidence."""
+        fused = fuse(rankings, self.candidates)
         links = self.store.translations([hit.paragraph.id for hit in fused])
         return group_translations(fused, links, lang, filters)[:top_k]

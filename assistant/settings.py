@@ -11,7 +11,7 @@ class AssistantSettings(BaseSettings):
         default=8, ge=1, le=50, description="Paragraphs handed to the answer engine."
     )
     candidates: int = Field(
-        default=20, ge=1, le=200, description="Paragraphs each retriever returns before fusion."
+        default=30, ge=1, le=200, description="Paragraphs each retriever returns before fusion."
     )
     abstain_below: float = Field(
         default=0.10,

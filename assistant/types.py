@@ -21,11 +21,6 @@ class Hit:
     similarities: dict[str, float] = field(default_factory=dict, hash=False)
     translations: tuple[Paragraph, ...] = ()
 
-    @property
-    def similarity(self) -> float:
-        """The best cosine similarity any dense retriever gave this paragraph."""
-        return max(self.similarities.values(), default=0.0)
-
 
 @dataclass(frozen=True)
 class Citation:

@@ -20,6 +20,7 @@ from tqdm import tqdm
 
 from store import ChromaStore, Embedder, Paragraph, StoreSettings, content_hash, load_embedder
 from store.chroma_store import open_client
+from store.records import indexed_text
 
 DEFAULT_DATA = Path(__file__).resolve().parents[2] / "shared" / "benchdata"
 DEFAULT_CACHE = Path(
@@ -127,16 +128,16 @@ def build_store(
     passages: Sequence[Passage], embedders: tuple[str, ...], cache: Path
 ) -> tuple[ChromaStore, list[CachedQueries]]:
     """The benchdata store with these embedders, built once, reused while the data is unchanged."""
-    digest = hashlib.sha256("".join(p.pid + p.text for p in passages).encode("utf-8")).hexdigest()[
-        :12
-    ]
+    paragraphs = [as_paragraph(p) for p in passages]
+    # Keyed by what is indexed: a change of indexed_text() builds a new store.
+    indexed = "".join(p.id + indexed_text(p) for p in paragraphs)
+    digest = hashlib.sha256(indexed.encode("utf-8")).hexdigest()[:12]
     folder = cache / f"store-{'-'.join(embedders)}-{digest}"
     folder.mkdir(parents=True, exist_ok=True)
     settings = StoreSettings(store_path=folder, embedders=embedders, collection="bench")
     wrapped = [CachedQueries(load_embedder(key), cache / f"queries-{key}.pkl") for key in embedders]
     store = ChromaStore(open_client(settings), settings, wrapped)
     if store.count() < len(passages):
-        paragraphs = [as_paragraph(p) for p in passages]
         with store.writer(), tqdm(total=len(paragraphs), desc="embedding benchdata") as bar:
             for start in range(0, len(paragraphs), 64):
                 store.write(paragraphs[start : start + 64], bar.update)

@@ -65,7 +65,8 @@ def score_answer(item: EvalItem, answer: Answer) -> QuestionScore:
         (
             n
             for n, hit in enumerate(answer.retrieved, start=1)
-            if any(holds(hit.paragraph, g) for g in item.gold)
+            # a hit is one piece of evidence: its paragraph and its grouped translations
+            if any(holds(p, g) for p in (hit.paragraph, *hit.translations) for g in item.gold)
         ),
         None,
     )

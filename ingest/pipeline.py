@@ -98,6 +98,7 @@ class Ingestor:
     def ingest_paths(self, paths: Iterable[Path], progress: bool = False) -> IngestReport:
         report = IngestReport()
         with self.store.writer():
+            self.store.complete()
             for path in iter_files(paths):
                 report.documents.append(self._ingest_file(path, progress))
         return report

@@ -19,7 +19,7 @@ from chromadb.config import Settings as ChromaSettings
 from store.embedders import Embedder, load_embedder
 from store.errors import EmbedderMismatch, StoreLocked, StoreUnavailable, UnknownDocument
 from store.keyword import KeywordIndex
-from store.records import from_record, to_metadata
+from store.records import INDEXED_HASH_KEY, from_record, indexed_text, to_metadata
 from store.settings import StoreSettings
 from store.text import tokenize
 from store.translations import find_links, linked_ids, write_links
@@ -28,11 +28,6 @@ from store.types import Paragraph
 _EMBED_BATCH = 32
 _UPSERT_BATCH = 5000  # under Chroma's max batch size (5461 on disk and on a default server)
 _GENERATION_ID = "generation"
-
-
-def passage_text(paragraph: Paragraph) -> str:
-    """What is embedded for a paragraph: its text (one place to change what is indexed)."""
-    return paragraph.text
 
 
 class RefuseToEmbed(EmbeddingFunction[Documents]):
@@ -193,7 +188,7 @@ class ChromaStore:
     def write(
         self, paragraphs: Sequence[Paragraph], on_progress: Callable[[int], None] | None = None
     ) -> int:
-        """Embed and upsert paragraphs; vectors of identical stored text are reused.
+        """Embed and upsert paragraphs; vectors of identical indexed text are reused.
 
         Returns how many texts were embedded (per embedder). `on_progress` gets batch sizes.
         """
@@ -202,15 +197,16 @@ class ChromaStore:
         ids = [p.id for p in paragraphs]
         texts = [p.text for p in paragraphs]
         metadatas = [to_metadata(p) for p in paragraphs]
-        reusable = self._vectors_by_hash({p.content_hash for p in paragraphs})
-        missing = [i for i, p in enumerate(paragraphs) if p.content_hash not in reusable]
-        fresh = self._embed([passage_text(paragraphs[i]) for i in missing], on_progress)
+        keys = [str(m[INDEXED_HASH_KEY]) for m in metadatas]
+        reusable = self._vectors_by_hash(set(keys))
+        missing = [i for i, key in enumerate(keys) if key not in reusable]
+        fresh = self._embed([indexed_text(paragraphs[i]) for i in missing], on_progress)
         # Secondary collections first: the primary one is what `documents()` trusts.
         for embedder in reversed(self.embedders):
             by_row = dict(zip(missing, fresh[embedder.name], strict=True))
             vectors = [
-                by_row[i] if i in by_row else reusable[p.content_hash][embedder.name]
-                for i, p in enumerate(paragraphs)
+                by_row[i] if i in by_row else reusable[keys[i]][embedder.name]
+                for i in range(len(paragraphs))
             ]
             embeddings = np.stack(vectors).tolist()
             for at in range(0, len(ids), _UPSERT_BATCH):  # Chroma refuses larger batches
@@ -238,17 +234,17 @@ class ChromaStore:
         return out
 
     def _vectors_by_hash(self, hashes: set[str]) -> dict[str, dict[str, np.ndarray]]:
-        """Stored vectors of paragraphs whose text hash is in `hashes`, for every embedder."""
+        """Stored vectors of paragraphs whose indexed-text hash is in `hashes`, per embedder."""
         if not hashes:
             return {}
         found: dict[str, dict[str, np.ndarray]] = {}
         for name, collection in self.collections.items():
             result = collection.get(
-                where={"content_hash": {"$in": sorted(hashes)}},
+                where={INDEXED_HASH_KEY: {"$in": sorted(hashes)}},
                 include=["embeddings", "metadatas"],
             )
             for vector, metadata in zip(result["embeddings"], result["metadatas"], strict=True):
-                found.setdefault(str(metadata["content_hash"]), {})[name] = np.asarray(
+                found.setdefault(str(metadata[INDEXED_HASH_KEY]), {})[name] = np.asarray(
                     vector, dtype=np.float32
                 )
         wanted = {e.name for e in self.embedders}
@@ -259,6 +255,24 @@ class ChromaStore:
     ) -> list[tuple[str, float]]:
         """BM25 over the paragraphs' stored tokens: (paragraph id, score), best first."""
         return self.keywords.search(tokenize(question, lang), k, where)
+
+    def complete(self, on_progress: Callable[[int], None] | None = None) -> int:
+        """Bring every collection level with the primary one; returns paragraphs embedded.
+
+        Needed when an embedder is added to an existing store (DOCQA_EMBEDDERS=use,e5 over a
+        store built with use alone), and after a writer was killed between collections.
+        """
+        primary = set(self._primary.get(include=[])["ids"])
+        missing: set[str] = set()
+        for collection in self.collections.values():
+            present = set(collection.get(include=[])["ids"])
+            missing |= primary - present
+            orphans = sorted(present - primary)
+            if orphans:
+                collection.delete(ids=orphans)
+        if not missing:
+            return 0
+        return self.write(self.get(sorted(missing)), on_progress)
 
     def delete(self, ids: Sequence[str]) -> None:
         if not ids:

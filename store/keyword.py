@@ -44,6 +44,12 @@ class KeywordIndex:
             for key in ("doc", "lang")
         }
 
+    def indexed_ids(self) -> set[str]:
+        """The paragraph ids the BM25 matrix covers now (brought up to date first)."""
+        with self._lock:
+            self._ensure_built()
+            return set(self._ids)
+
     def search(
         self, query_tokens: list[str], k: int, where: dict[str, str] | None = None
     ) -> list[tuple[str, float]]:

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Annotated
 
 from platformdirs import user_data_dir
 from pydantic import Field, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 
 def default_store_path() -> Path:
@@ -28,8 +29,9 @@ class StoreSettings(BaseSettings):
     collection: str = Field(
         default="docqa", description="Prefix of the Chroma collections docqa writes."
     )
-    embedders: tuple[str, ...] = Field(
-        default=("use",),
+    # NoDecode: the variable is a comma-separated list (DOCQA_EMBEDDERS=use,e5), not JSON.
+    embedders: Annotated[tuple[str, ...], NoDecode] = Field(
+        default=("use", "e5"),
         description="Dense embedders to index with, comma-separated: use, e5. The first one "
         "holds the canonical paragraph records.",
     )

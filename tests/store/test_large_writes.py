@@ -12,7 +12,7 @@ PARAGRAPHS = 6000  # over Chroma's 5461-record limit for one upsert
 
 
 def test_a_document_over_chromas_batch_limit_is_written_whole(tmp_path: Path) -> None:
-    settings = StoreSettings(store_path=tmp_path / "store")
+    settings = StoreSettings(store_path=tmp_path / "store", embedders=("use",))
     store = ChromaStore(open_client(settings), settings, [TinyEmbedder("tiny-test-embedder", 8)])
     paragraphs = [
         make_paragraph("big.txt", n, f"Paragraphe {n} du grand document.")

@@ -31,6 +31,7 @@ from store import (
     paragraph_id,
 )
 from store.chroma_store import open_client
+from store.records import indexed_text
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -274,7 +275,7 @@ class TestStoreContract:
         store.write(paragraphs)
         embedder = store.embedders[0]
         stored = primary_collection(store).get(ids=[paragraphs[3].id], include=["embeddings"])
-        expected = embedder.embed_passages([paragraphs[3].text])[0]
+        expected = embedder.embed_passages([indexed_text(paragraphs[3])])[0]
 
         vector = np.asarray(stored["embeddings"][0])
 
@@ -298,8 +299,9 @@ class TestStoreContract:
     ) -> None:
         store.write(sample_paragraphs())
 
+        one = store_settings.model_copy(update={"embedders": ("use",)})
         with pytest.raises(EmbedderMismatch) as caught:
-            ChromaStore(open_client(store_settings), store_settings, [TinyEmbedder(name, dim)])
+            ChromaStore(open_client(one), one, [TinyEmbedder(name, dim)])
 
         message = str(caught.value)
         assert "use-multilingual-v3" in message
@@ -309,9 +311,8 @@ class TestStoreContract:
     def test_a_store_built_with_one_embedder_refuses_another(
         self, store_settings: StoreSettings
     ) -> None:
-        tiny = ChromaStore(
-            open_client(store_settings), store_settings, [TinyEmbedder("tiny-test-embedder", 16)]
-        )
+        one = store_settings.model_copy(update={"embedders": ("use",)})
+        tiny = ChromaStore(open_client(one), one, [TinyEmbedder("tiny-test-embedder", 16)])
         assert tiny.write(sample_paragraphs()) == 5
         assert tiny.paragraphs() == sample_paragraphs()
 
