@@ -11,7 +11,7 @@ export HF_HUB_OFFLINE := 1
 export HF_HUB_DISABLE_TELEMETRY := 1
 export OMP_WAIT_POLICY := passive
 
-.PHONY: install run serve test lint format browser bench clean chroma
+.PHONY: install run serve test lint format browser bench bench-retrieval clean chroma
 
 install: $(VENV)/.installed
 
@@ -55,6 +55,11 @@ test: install browser lint
 
 bench: install
 	$(PY) -m bench.all
+
+# Retrieval on ../shared/benchdata (about 20 min on 2 cores the first time: e5 embeds 1,241
+# paragraphs once, cached under .bench-data/).
+bench-retrieval: install
+	$(PY) -m bench.retrieval --out bench/results/retrieval.json
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
