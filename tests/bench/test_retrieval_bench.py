@@ -65,6 +65,8 @@ def test_the_retrieval_bench_reports_every_setting(tmp_path: Path) -> None:
             str(out),
             "--ingest-sample",
             "3",
+            "--latency-sample",
+            "3",
         ]
     )
 
