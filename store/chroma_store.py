@@ -25,7 +25,7 @@ from store.text import tokenize
 from store.translations import find_links, linked_ids, write_links
 from store.types import Paragraph
 
-_EMBED_BATCH = 32
+EMBED_BATCH = 32  # texts per embedder call (bench/ingest_rate.py times the raw embedders alike)
 _UPSERT_BATCH = 5000  # under Chroma's max batch size (5461 on disk and on a default server)
 _GENERATION_ID = "generation"
 
@@ -225,8 +225,8 @@ class ChromaStore:
         self, texts: list[str], on_progress: Callable[[int], None] | None
     ) -> dict[str, list[np.ndarray]]:
         out: dict[str, list[np.ndarray]] = {e.name: [] for e in self.embedders}
-        for start in range(0, len(texts), _EMBED_BATCH):
-            batch = texts[start : start + _EMBED_BATCH]
+        for start in range(0, len(texts), EMBED_BATCH):
+            batch = texts[start : start + EMBED_BATCH]
             for embedder in self.embedders:
                 out[embedder.name].extend(embedder.embed_passages(batch))
             if on_progress:
