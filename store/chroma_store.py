@@ -106,7 +106,8 @@ class ChromaStore:
         }
         self._primary = self.collections[self.embedders[0].name]
         self._meta = self._open_meta(f"{settings.collection}-meta")
-        self.keywords = KeywordIndex(self._primary, self.generation)
+        saved_in = None if settings.chroma_url else Path(settings.store_path) / "keyword-index"
+        self.keywords = KeywordIndex(self._primary, self.generation, saved_in)
 
     @classmethod
     def open(cls, settings: StoreSettings) -> ChromaStore:

@@ -1,0 +1,62 @@
+"""The BM25 index an on-disk store keeps beside it: loaded when unchanged, rebuilt after a write."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from store import ChromaStore, Paragraph, StoreSettings, content_hash
+from store.text import tokenize
+
+
+def paragraph(n: int, text: str, lang: str = "en") -> Paragraph:
+    return Paragraph(
+        id=f"doc.txt#{n}",
+        doc_id="doc.txt",
+        doc_title="Doc",
+        source="doc.txt",
+        ordinal=n,
+        section="",
+        page=None,
+        lang=lang,
+        text=text,
+        start=0,
+        end=len(text),
+        content_hash=content_hash(text),
+    )
+
+
+TEXTS = [
+    "The Rhine flows from the Swiss Alps to the North Sea.",
+    "Green tea is made from leaves that are not oxidised.",
+    "The Danube flows into the Black Sea through Romania.",
+]
+
+
+def test_a_fresh_process_loads_the_saved_index_and_ranks_the_same(tmp_path: Path) -> None:
+    settings = StoreSettings(store_path=tmp_path, embedders=("use",))
+    writer = ChromaStore.open(settings)
+    with writer.writer():
+        writer.write([paragraph(n, t) for n, t in enumerate(TEXTS, start=1)])
+    query = tokenize("Which sea does the river flow to?", "en")
+    built = writer.keywords.search(query, 5)
+    saved = list((tmp_path / "keyword-index").iterdir())
+    assert [p.name for p in saved] == [writer.generation()]
+
+    reader = ChromaStore.open(settings)
+    assert reader.keywords.search(query, 5) == built
+    assert reader.keywords.search(query, 5, {"lang": "fr"}) == []
+
+
+def test_a_write_makes_every_process_rebuild_and_replaces_the_saved_index(tmp_path: Path) -> None:
+    settings = StoreSettings(store_path=tmp_path, embedders=("use",))
+    first = ChromaStore.open(settings)
+    with first.writer():
+        first.write([paragraph(1, TEXTS[0])])
+    first.keywords.indexed_ids()
+    second = ChromaStore.open(settings)
+    with second.writer():
+        second.write([paragraph(2, TEXTS[2])])
+
+    assert first.keywords.indexed_ids() == {"doc.txt#1", "doc.txt#2"}
+    saved = list((tmp_path / "keyword-index").iterdir())
+    assert [p.name for p in saved] == [first.generation()]
