@@ -1,0 +1,58 @@
+"""Answer-level checks: does the chosen evidence cover what the question names?
+
+Retrieval almost always finds a plausible paragraph, so a retrieval score cannot tell an
+unanswerable question from an answerable one. The engine declines when the evidence it would
+cite misses a name the question mentions, or most of the question's rarer words (in the
+question's language; evidence in another language is judged by meaning alone).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from assistant.candidates import Candidate, idf_weights
+from assistant.question_parts import mentions, names_in
+from store import Paragraph
+from store.text import tokenize
+
+# Share of the question's IDF-weighted words the cited paragraphs must hold (same language);
+# set on the seed evaluation set, checked on benchdata (bench/abstention.py).
+COVERAGE_MIN = 0.10
+# Evidence in another language only: the best sentence's cosine with the question.
+FOREIGN_SEMANTIC_MIN = 0.10
+
+
+def evidence_paragraphs(chosen: Sequence[Candidate]) -> list[Paragraph]:
+    """The cited paragraphs with their translations (one piece of evidence in every language)."""
+    seen: dict[str, Paragraph] = {}
+    for c in chosen:
+        for p in (c.hit.paragraph, *c.hit.translations):
+            seen.setdefault(p.id, p)
+    return list(seen.values())
+
+
+def term_coverage(
+    question: str, lang: str, paragraphs: Sequence[Paragraph], ranked: Sequence[Candidate]
+) -> float | None:
+    """IDF-weighted share of question words found in same-language evidence; None if none."""
+    same = [p for p in paragraphs if p.lang == lang]
+    question_terms = frozenset(tokenize(question, lang))
+    if not same or not question_terms:
+        return None
+    idf = idf_weights(question_terms, [c.terms for c in ranked])
+    evidence_terms = set().union(*(tokenize(p.text, p.lang) for p in same))
+    found = sum(w for t, w in idf.items() if t in evidence_terms)
+    return found / (sum(idf.values()) or 1.0)
+
+
+def evidence_fails(
+    question: str, lang: str, chosen: Sequence[Candidate], ranked: Sequence[Candidate]
+) -> bool:
+    paragraphs = evidence_paragraphs(chosen)
+    text = "\n".join(p.text for p in paragraphs)
+    if any(not mentions(text, name) for name in names_in(question)):
+        return True
+    coverage = term_coverage(question, lang, paragraphs, ranked)
+    if coverage is None:
+        return max(c.semantic for c in chosen) < FOREIGN_SEMANTIC_MIN
+    return coverage < COVERAGE_MIN

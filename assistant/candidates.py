@@ -1,0 +1,122 @@
+"""Candidate sentences of the retrieved evidence, scored against the question.
+
+A sentence's score mixes its meaning (USE cosine with the question), the question's words it
+holds (IDF-weighted) and how strongly retrieval ranked its paragraph. A paragraph's parallel
+translations are candidates too, so a detail found only in the Chinese text can be cited.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter, OrderedDict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from assistant.sentences import Sentence, split_sentences
+from assistant.types import Hit
+from store import Embedder, Paragraph
+from store.records import indexed_text
+from store.text import tokenize
+
+# Weights of a sentence's score, chosen on the seed evaluation set as a whole, not per question.
+SEMANTIC_WEIGHT = 0.40
+LEXICAL_WEIGHT = 0.45
+PARAGRAPH_WEIGHT = 0.15
+RETRIEVAL_WEIGHT = 0.40
+# Across languages only names and numbers can match words: meaning stands in for the rest.
+CROSS_LINGUAL_LEXICAL = 1.0
+
+
+@dataclass(frozen=True)
+class Candidate:
+    hit: Hit
+    paragraph: Paragraph  # the hit's paragraph or one of its translations
+    sentence: Sentence
+    terms: frozenset[str] = field(hash=False)
+    semantic: float
+    lexical: float
+    score: float
+
+
+class SentenceVectors:
+    """Sentence embeddings, cached: the same paragraphs come back for many questions."""
+
+    def __init__(self, embedder: Embedder, capacity: int = 20_000) -> None:
+        self.embedder = embedder
+        self.capacity = capacity
+        self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
+
+    def __call__(self, texts: Sequence[str]) -> np.ndarray:
+        missing = [t for t in dict.fromkeys(texts) if t not in self._cache]
+        if missing:
+            for text, vector in zip(missing, self.embedder.embed_passages(missing), strict=True):
+                self._cache[text] = vector
+            while len(self._cache) > self.capacity:
+                self._cache.popitem(last=False)
+        return np.stack([self._cache[t] for t in texts]) if texts else np.zeros((0, 1))
+
+
+def _length_prior(text: str, lang: str) -> float:
+    """Titles and fragments carry little: damp very short sentences."""
+    return min(1.0, len(text) / (12 if lang == "zh" else 40))
+
+
+def idf_weights(
+    question_terms: frozenset[str], sentence_terms: Sequence[frozenset[str]]
+) -> dict[str, float]:
+    """Inverse document frequency over the candidate sentences (rare words weigh more)."""
+    df = Counter(t for terms in sentence_terms for t in terms & question_terms)
+    n = len(sentence_terms)
+    return {t: math.log(1 + (n + 1) / (df.get(t, 0) + 1)) for t in question_terms}
+
+
+def retrieval_strength(hits: Sequence[Hit]) -> dict[str, float]:
+    """Each hit's fused score scaled to 0..1 among the hits (the best is 1)."""
+    scores = [h.score for h in hits]
+    low, high = min(scores), max(scores)
+    spread = (high - low) or 1.0
+    return {h.paragraph.id: (h.score - low) / spread for h in hits}
+
+
+class Scorer:
+    def __init__(self, embedder: Embedder) -> None:
+        self.embedder = embedder
+        self.vectors = SentenceVectors(embedder)
+
+    def rank(self, question: str, lang: str, hits: Sequence[Hit]) -> list[Candidate]:
+        members = [(hit, p) for hit in hits for p in (hit.paragraph, *hit.translations)]
+        triples = [(hit, p, s) for hit, p in members for s in split_sentences(p.text)]
+        if not triples:
+            return []
+        question_terms = frozenset(tokenize(question, lang))
+        sentence_terms = [frozenset(tokenize(s.text, p.lang)) for _, p, s in triples]
+        idf = idf_weights(question_terms, sentence_terms)
+        total = sum(idf.values()) or 1.0
+        q_vec = self.embedder.embed_query(question)
+        semantic = self.vectors([s.text for _, _, s in triples]) @ q_vec
+        # The paragraph's similarity in the engine's own space (its thresholds were set on it).
+        paragraph_sims = dict(
+            zip(
+                (p.id for _, p in members),
+                self.vectors([indexed_text(p) for _, p in members]) @ q_vec,
+                strict=True,
+            )
+        )
+        strength = retrieval_strength(hits)
+        out = []
+        for (hit, paragraph, sentence), terms, sim in zip(
+            triples, sentence_terms, semantic, strict=True
+        ):
+            lexical = sum(idf[t] for t in question_terms & terms) / total
+            if paragraph.lang != lang:
+                lexical = max(lexical, CROSS_LINGUAL_LEXICAL * float(sim))
+            score = _length_prior(sentence.text, paragraph.lang) * (
+                SEMANTIC_WEIGHT * float(sim)
+                + LEXICAL_WEIGHT * lexical
+                + PARAGRAPH_WEIGHT * float(paragraph_sims[paragraph.id])
+                + RETRIEVAL_WEIGHT * strength[hit.paragraph.id]
+            )
+            out.append(Candidate(hit, paragraph, sentence, terms, float(sim), lexical, score))
+        return sorted(out, key=lambda c: -c.score)
