@@ -25,8 +25,8 @@ def serve_command(port: int) -> list[str]:
     return [sys.executable, "-m", "ui.cli", "serve", "--host", "127.0.0.1", "--port", str(port)]
 
 
-def serve_env(store: Path) -> dict[str, str]:
-    return os.environ | OFFLINE_ENV | {"DOCQA_STORE_PATH": str(store)}
+def serve_env(store: Path, extra: dict[str, str] | None = None) -> dict[str, str]:
+    return os.environ | OFFLINE_ENV | {"DOCQA_STORE_PATH": str(store)} | (extra or {})
 
 
 def ingest_seed(store: Path) -> None:
@@ -58,12 +58,14 @@ def wait_for_http(url: str, server: subprocess.Popen, timeout_s: float = 180) ->
 
 
 @contextmanager
-def docqa_serve(store: Path) -> Iterator[tuple[str, subprocess.Popen]]:
-    """`docqa serve` over STORE; yields (url, process) at once, stops it afterwards."""
+def docqa_serve(
+    store: Path, env: dict[str, str] | None = None
+) -> Iterator[tuple[str, subprocess.Popen]]:
+    """`docqa serve` over STORE (ENV: more DOCQA_* settings); yields (url, process) at once."""
     port = free_port()
     server = subprocess.Popen(
         serve_command(port),
-        env=serve_env(store),
+        env=serve_env(store, env),
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )

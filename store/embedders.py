@@ -77,9 +77,17 @@ EMBEDDERS: dict[str, type[UseEmbedder] | type[E5Embedder]] = {
 }
 
 
-@cache
 def load_embedder(key: str, threads: int = 2) -> Embedder:
-    """Load an embedder once per process (loading takes a while; the model is read-only)."""
+    """Load an embedder once per process (loading takes a while; the model is read-only).
+
+    `load_embedder("use")` and `load_embedder("use", 2)` are the same model: the cache is keyed
+    by the normalised arguments (functools would hold two copies, each loading its weights).
+    """
+    return _load_embedder(key, threads)
+
+
+@cache
+def _load_embedder(key: str, threads: int) -> Embedder:
     try:
         factory = EMBEDDERS[key]
     except KeyError:
