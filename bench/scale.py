@@ -40,7 +40,12 @@ from store import ChromaStore  # noqa: E402
 
 CONFIGS = (("use",), ("use", "e5"))
 RECALL_AT = 5
-WARM_UP_QUESTIONS = 3
+# Not in the sample: a question asked twice would find its vector cached.
+WARM_UP = (
+    "Who founded the city?",
+    "Quand le traité a-t-il été signé ?",
+    "这座桥是什么时候建成的？",
+)
 
 
 def percentile(values: Sequence[float], q: float) -> float:
@@ -62,8 +67,8 @@ def docqa_figures(store: ChromaStore, questions: Sequence[Question]) -> dict[str
     started = time.perf_counter()
     store.keywords.indexed_ids()  # the BM25 build a fresh process pays on its first question
     keyword_build_ms = (time.perf_counter() - started) * 1000
-    for question in questions[:WARM_UP_QUESTIONS]:
-        assistant.ask(question.text)
+    for text in WARM_UP:
+        assistant.ask(text)
     retrieve, answer, total, found = [], [], [], []
     for question in questions:
         started = time.perf_counter()
@@ -92,8 +97,8 @@ def llama_index_figures(store: ChromaStore, questions: Sequence[Question]) -> di
         embed_model=StoreEmbedding(embedder),
     )
     retriever = index.as_retriever(similarity_top_k=RECALL_AT)
-    for question in questions[:WARM_UP_QUESTIONS]:
-        retriever.retrieve(question.text)
+    for text in WARM_UP:
+        retriever.retrieve(text)
     timings, found = [], []
     for question in questions:
         started = time.perf_counter()

