@@ -53,6 +53,9 @@ format: install
 test: install browser lint
 	$(VENV)/bin/pytest -q
 
+# Every benchmark (seed, UI, ingest rate, 1k/10k/100k scale next to plain llama-index, serve
+# memory) and the plots in docs/; the first run builds the scale collections under .bench-data/.
+# Never part of `make test` (tests/bench only runs each script on a tiny input).
 bench: install
 	$(PY) -m bench.all
 

@@ -1,8 +1,21 @@
-"""`make bench`: every quick benchmark, one after the other (retrieval: `make bench-retrieval`)."""
+"""`make bench`: every benchmark, one after the other, results under bench/results/ and the plots
+under docs/ (retrieval quality alone: `make bench-retrieval`).
 
-from bench import seed, ui_concurrency, ui_startup
+The first run builds the 10k and 100k collections under .bench-data/ (about 15 min on 2 cores);
+later runs reuse them.
+"""
+
+from pathlib import Path
+
+from bench import ingest_rate, plots, scale, seed, serve_memory, ui_concurrency, ui_startup
+
+RESULTS = Path("bench/results")
 
 if __name__ == "__main__":
     seed.main()
     ui_startup.main()
     ui_concurrency.main()
+    ingest_rate.main(["--out", str(RESULTS / "ingest.json")])
+    scale.main(["--out", str(RESULTS / "scale.json")])
+    serve_memory.main(["--out", str(RESULTS / "serve_memory.json")])
+    plots.main([])
