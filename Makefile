@@ -15,10 +15,19 @@ export OMP_WAIT_POLICY := passive
 
 install: $(VENV)/.installed
 
+# llama-cpp-python (the `llm` extra) builds llama.cpp from source: minutes on 2 cores. It is
+# built once into the venv, without llama.cpp's tools, examples, tests and server, and
+# skipped when already importable.
+LLAMA_CMAKE_ARGS := -DLLAMA_BUILD_TOOLS=OFF -DLLAMA_BUILD_EXAMPLES=OFF -DLLAMA_BUILD_TESTS=OFF \
+	-DLLAMA_BUILD_SERVER=OFF -DGGML_NATIVE=OFF -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON
+
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e ".[dev]"
+	$(PY) -c "import llama_cpp" 2>/dev/null || \
+	  CMAKE_ARGS="$(LLAMA_CMAKE_ARGS)" CMAKE_BUILD_PARALLEL_LEVEL=2 \
+	  $(PY) -m pip install --quiet "llama-cpp-python>=0.3,<0.4"
+	$(PY) -m pip install --quiet -e ".[dev,llm]"
 	touch $@
 
 run: install
