@@ -31,6 +31,7 @@ def answer_json(answer: Answer, question_id: str | None = None) -> dict[str, Any
         "answer": answer.text,
         "abstained": answer.abstained,
         "confidence": round(answer.confidence, 4),
+        "engine": answer.engine,
         "citations": [citation_json(c) for c in answer.citations],
         "retrieved": [
             {

@@ -3,18 +3,29 @@
 from __future__ import annotations
 
 import time
+from typing import Any
 
 from assistant.errors import QuestionError
 from assistant.extractive import ExtractiveEngine
+from assistant.llm_engine import LLMEngine
+from assistant.llm_factory import build_llm
 from assistant.phrases import ABSTAIN, NO_DOCUMENTS
 from assistant.retrieval import Retriever
 from assistant.settings import AssistantSettings
 from assistant.types import Answer
+from assistant.verify import Verifier
 from store import ChromaStore, detect_language
 
 
 class Assistant:
-    def __init__(self, store: ChromaStore, settings: AssistantSettings | None = None) -> None:
+    """Retrieval, then the extractive engine, then (when configured) the verified LLM engine.
+
+    `llm` overrides the one the settings describe (any llama-index LLM).
+    """
+
+    def __init__(
+        self, store: ChromaStore, settings: AssistantSettings | None = None, llm: Any = None
+    ) -> None:
         self.store = store
         self.settings = settings or AssistantSettings()
         self.retriever = Retriever(store, candidates=self.settings.candidates)
@@ -23,6 +34,9 @@ class Assistant:
             abstain_below=self.settings.abstain_below,
             max_sentences=self.settings.max_sentences,
         )
+        self.verifier = Verifier(store.embedders[0])
+        model = llm if llm is not None else build_llm(self.settings)
+        self.llm_engine = LLMEngine(model, self.verifier) if model is not None else None
 
     def check_question(self, question: str) -> str:
         text = (question or "").strip()
@@ -49,6 +63,10 @@ class Assistant:
             message = NO_DOCUMENTS[language] if empty else ABSTAIN[language]
             return Answer(text, language, message, (), True, ())
         extract = self.engine.answer(text, language, hits)
+        engine = "extractive"
+        if self.llm_engine is not None:
+            result = self.llm_engine.answer(text, language, hits, extract)
+            extract, engine = result.extract, result.engine
         done = time.perf_counter()
         return Answer(
             question=text,
@@ -62,4 +80,5 @@ class Assistant:
                 "answer": (done - retrieved_at) * 1000,
             },
             confidence=extract.confidence,
+            engine=engine,
         )

@@ -46,3 +46,15 @@ def lead_in(question_lang: str, evidence_langs: set[str]) -> str:
     return LEAD_IN_QUOTED[question_lang].format(
         languages=joiner.join(names[lang] for lang in sorted(evidence_langs))
     )
+
+
+def strip_lead_in(text: str) -> str:
+    """The answer without the engine's lead-in (which no paragraph states)."""
+    for lang, plain in LEAD_IN.items():
+        if text.startswith(plain):
+            return text[len(plain) :].lstrip()
+        quoted_head = LEAD_IN_QUOTED[lang].split("{languages}")[0]
+        tail = LEAD_IN_QUOTED[lang].split("{languages}")[1]
+        if text.startswith(quoted_head) and tail in text:
+            return text[text.index(tail) + len(tail) :].lstrip()
+    return text

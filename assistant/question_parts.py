@@ -53,8 +53,9 @@ def names_in(question: str) -> set[str]:
     return names
 
 
-def mentions(text: str, name: str) -> bool:
-    """Whether `text` names `name`, allowing a language's ending (China/Chine, Kazakh/kazakhe)."""
+def mentions(text: str, name: str, same_language: bool = True) -> bool:
+    """Whether `text` names `name`, allowing a language's ending (China/Chine, Kazakh/kazakhe)
+    and, across languages, a different transliteration after the fifth letter."""
     folded = fold_accents(text).lower()
-    stem = name[: max(4, len(name) - 2)]
+    stem = name[: max(4, len(name) - 2)] if same_language else name[:5]
     return re.search(rf"\b{re.escape(stem)}", folded) is not None

@@ -1,5 +1,8 @@
 """Assistant settings (DOCQA_* environment variables), built at the entry points."""
 
+from pathlib import Path
+from typing import Literal
+
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
@@ -22,3 +25,20 @@ class AssistantSettings(BaseSettings):
     max_question_chars: int = Field(
         default=2000, ge=10, description="Longer questions are refused with a clear error."
     )
+    llm: Literal["none", "openai-like", "ollama", "llama-cpp"] = Field(
+        default="none",
+        description="Optional LLM answer engine (needs `pip install 'docqa[llm]'`); its answers "
+        "are verified sentence by sentence, with the extractive answer as fallback.",
+    )
+    llm_model: str = Field(
+        default="", description="Model name on the server (openai-like, ollama)."
+    )
+    llm_url: str = Field(
+        default="", description="Server address: an OpenAI-compatible /v1 base or Ollama's URL."
+    )
+    llm_api_key: str = Field(default="", description="API key of the OpenAI-compatible server.")
+    llm_path: Path | None = Field(default=None, description="The .gguf file for llama-cpp.")
+    llm_max_tokens: int = Field(default=256, ge=16, description="Most tokens the LLM writes.")
+    llm_context: int = Field(default=4096, ge=512, description="llama-cpp context window.")
+    llm_threads: int = Field(default=2, ge=1, description="llama-cpp CPU threads.")
+    llm_timeout: float = Field(default=120.0, gt=0, description="Seconds to wait for a server.")

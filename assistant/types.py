@@ -48,3 +48,4 @@ class Answer:
     retrieved: tuple[Hit, ...]
     timings: dict[str, float] = field(default_factory=dict, hash=False)
     confidence: float = 0.0
+    engine: str = "extractive"  # "llm", or "extractive (fallback)" when the LLM's was unverified
