@@ -1,5 +1,6 @@
-"""`docqa serve` over a 10k and a 100k collection: memory idle and after 100 questions, and the
-time from starting it to its first answer (cold: models, Chroma and the BM25 build included).
+"""`docqa serve` over the seed corpus, a 10k and a 100k collection: memory after the first answer
+and after 100 questions, and the time from starting it to its first answer (cold: models,
+Chroma and the BM25 index included).
 
     python -m bench.serve_memory [--sizes 10000,100000] [--questions 100] [--out F.json]
 
@@ -12,6 +13,7 @@ from __future__ import annotations
 import argparse
 import json
 import platform
+import tempfile
 import time
 from collections.abc import Sequence
 from pathlib import Path
@@ -24,7 +26,7 @@ from gradio_client import Client  # noqa: E402
 
 from bench.benchdata import DEFAULT_CACHE, DEFAULT_DATA, load_passages, load_queries  # noqa: E402
 from bench.scale_data import COLLECTION, build_scale_store, sample_questions  # noqa: E402
-from bench.ui_serve import answers_http, docqa_serve  # noqa: E402
+from bench.ui_serve import answers_http, docqa_serve, ingest_seed  # noqa: E402
 
 START_TIMEOUT_S = 300
 SETTLE_S = 2.0  # Gradio finishes starting its queue after the first HTTP answer
@@ -40,8 +42,7 @@ def rss_mb(pid: int) -> dict[str, float]:
     return {"rss_mb": fields["VmRSS"], "peak_rss_mb": fields["VmHWM"]}
 
 
-def measure(folder: Path, questions: Sequence[str], embedders: str) -> dict[str, object]:
-    env = {"DOCQA_COLLECTION": COLLECTION, "DOCQA_EMBEDDERS": embedders}
+def measure(folder: Path, questions: Sequence[str], env: dict[str, str]) -> dict[str, object]:
     started = time.perf_counter()
     with docqa_serve(folder, env) as (url, server):
         while not answers_http(url):
@@ -70,7 +71,9 @@ def main(argv: Sequence[str] | None = None) -> dict[str, object]:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
     parser.add_argument("--cache", type=Path, default=DEFAULT_CACHE)
-    parser.add_argument("--sizes", default="10000,100000")
+    parser.add_argument(
+        "--sizes", default="seed,10000,100000", help="paragraphs, or seed: the seed corpus"
+    )
     parser.add_argument("--questions", type=int, default=100)
     parser.add_argument("--embedders", default="use,e5")
     parser.add_argument("--out", type=Path, default=None)
@@ -83,10 +86,17 @@ def main(argv: Sequence[str] | None = None) -> dict[str, object]:
         "embedders": args.embedders,
         "sizes": {},
     }
-    for size in (int(s) for s in args.sizes.split(",")):
-        folder = build_scale_store(passages, size, sampled, args.cache)
-        report["sizes"][size] = measure(folder, questions, args.embedders)  # type: ignore[index]
-        print(json.dumps({size: report["sizes"][size]}), flush=True)  # type: ignore[index]
+    for size in args.sizes.split(","):
+        env = {"DOCQA_EMBEDDERS": args.embedders}
+        if size == "seed":
+            with tempfile.TemporaryDirectory() as seeded:
+                ingest_seed(Path(seeded), env)
+                figures = measure(Path(seeded), questions, env)
+        else:
+            folder = build_scale_store(passages, int(size), sampled, args.cache)
+            figures = measure(folder, questions, env | {"DOCQA_COLLECTION": COLLECTION})
+        report["sizes"][size] = figures  # type: ignore[index]
+        print(json.dumps({size: figures}), flush=True)
     if args.out:
         args.out.parent.mkdir(parents=True, exist_ok=True)
         args.out.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")

@@ -29,11 +29,11 @@ def serve_env(store: Path, extra: dict[str, str] | None = None) -> dict[str, str
     return os.environ | OFFLINE_ENV | {"DOCQA_STORE_PATH": str(store)} | (extra or {})
 
 
-def ingest_seed(store: Path) -> None:
+def ingest_seed(store: Path, env: dict[str, str] | None = None) -> None:
     """Fill a store with the seed corpus in a child process (so this one holds no store)."""
     subprocess.run(
         [sys.executable, "-m", "ui.cli", "ingest", "--default-corpus"],
-        env=serve_env(store),
+        env=serve_env(store, env),
         check=True,
         capture_output=True,
     )
