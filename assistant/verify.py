@@ -19,7 +19,7 @@ from assistant.phrases import strip_lead_in
 from assistant.question_parts import mentions, names_in
 from assistant.sentences import Sentence, split_sentences
 from assistant.types import Citation
-from store import Embedder, Paragraph
+from store import Embedder, Paragraph, detect_language
 from store.text import tokenize
 
 VERIFIED_FROM = 0.5  # the UI's threshold too (ui/render.py): below it a citation is unverified
@@ -34,8 +34,8 @@ WRONG_FACT_CAP = 0.2  # a number or a name the paragraph lacks: the claim is not
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
 _MARKER_GROUP = re.compile(r"\[\s*(\d+(?:\s*[,;]\s*\d+)*)\s*\]")
 _MARKER = re.compile(r"\[(\d+)\]")
-# "... Almaty. [1]" -> "... Almaty [1]." so the marker stays with its sentence.
-_MARKERS_AFTER_END = re.compile(r"([.!?。！？])((?:\s*\[\d+\])+)")
+_MARKER_RUN = re.compile(r"(?:\s*\[\d+\])+")
+_LETTER = re.compile(r"[^\W\d_]")
 
 
 @dataclass(frozen=True)
@@ -66,18 +66,31 @@ def numbers_in(text: str) -> set[str]:
 
 
 def statements(text: str) -> list[Statement]:
-    """The answer's sentences with their [n] markers (also `[1, 2]`), lead-in removed."""
+    """The answer's sentences with their [n] markers (also `[1, 2]`), lead-in removed.
+
+    Markers end a statement (a quote need not end with a full stop); a run of sentences
+    before one marker group gives the markers to the last sentence only, as ALCE does.
+    """
     text = _MARKER_GROUP.sub(
         lambda m: "".join(f"[{n}]" for n in re.split(r"\s*[,;]\s*", m.group(1))), text
     )
-    text = _MARKERS_AFTER_END.sub(lambda m: f"{m.group(2)}{m.group(1)}", strip_lead_in(text))
+    text = strip_lead_in(text)
+    chunks: list[tuple[str, tuple[int, ...]]] = []
+    position = 0
+    for group in _MARKER_RUN.finditer(text):
+        markers = tuple(int(n) for n in _MARKER.findall(group.group()))
+        chunks.append((text[position : group.start()], markers))
+        position = group.end()
+    chunks.append((text[position:], ()))
     out: dict[str, Statement] = {}
-    for sentence in split_sentences(text):
-        markers = tuple(int(n) for n in _MARKER.findall(sentence.text))
-        claim = re.sub(r"\s+([.!?。！？,，])", r"\1", _MARKER.sub("", sentence.text).strip())
-        # A question (often the user's, echoed back) asserts nothing; a repeat adds nothing.
-        if re.search(r"[^\W\d_]", claim) and not claim.endswith(("?", "？")):
-            out.setdefault(claim, Statement(claim, markers))
+    for chunk, markers in chunks:
+        sentences = split_sentences(chunk)
+        for index, sentence in enumerate(sentences):
+            claim = sentence.text.strip()
+            # A question (often the user's, echoed back) asserts nothing; a repeat adds nothing.
+            if _LETTER.search(claim) and not claim.endswith(("?", "？")):
+                own = markers if index == len(sentences) - 1 else ()
+                out.setdefault(claim, Statement(claim, own))
     return list(out.values())
 
 
@@ -115,9 +128,11 @@ class Verifier:
         dropped = repaired = 0
         for statement in statements(text):
             valid = [n for n in dict.fromkeys(statement.markers) if 1 <= n <= len(evidence)]
-            found = self._best(statement.claim, lang, evidence, valid)
+            claim_lang = detect_language(statement.claim, default=lang)  # models switch language
+            found = self._best(statement.claim, claim_lang, evidence, valid)
             if found is None:
-                found = self._best(statement.claim, lang, evidence, range(1, len(evidence) + 1))
+                everything = range(1, len(evidence) + 1)
+                found = self._best(statement.claim, claim_lang, evidence, everything)
                 if found is None:
                     dropped += 1
                     continue

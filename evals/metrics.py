@@ -7,6 +7,8 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 
 from assistant import Answer
+from assistant.verify import Verifier
+from evals.alce import CitationQuality, citation_quality
 from evals.matching import contains
 from evals.schema import EvalItem, GoldQuote
 from store import Paragraph
@@ -24,6 +26,9 @@ class QuestionScore:
     key_fact_coverage: float | None  # answerable only: share of key facts in the answer text
     retrieval_rank: int | None  # answerable only: rank of the first gold paragraph retrieved
     latency_ms: float
+    # ALCE-style, judged by our verifier (evals/alce.py); answered questions only
+    alce_citation_recall: float | None = None
+    alce_citation_precision: float | None = None
 
     def as_dict(self) -> dict[str, object]:
         return asdict(self)
@@ -39,11 +44,23 @@ def holds(paragraph: Paragraph, gold: GoldQuote) -> bool:
     return paragraph.doc_id == gold.doc and contains(paragraph.text, gold.quote)
 
 
-def score_answer(item: EvalItem, answer: Answer) -> QuestionScore:
+def score_answer(item: EvalItem, answer: Answer, judge: Verifier | None = None) -> QuestionScore:
     latency = sum(answer.timings.values())
+    quality = citation_quality(answer, judge) if judge else CitationQuality(None, None)
     if not item.answerable:
         return QuestionScore(
-            item.id, item.lang, item.type, False, answer.abstained, None, None, None, None, latency
+            item.id,
+            item.lang,
+            item.type,
+            False,
+            answer.abstained,
+            None,
+            None,
+            None,
+            None,
+            latency,
+            quality.recall,
+            quality.precision,
         )
     cited = [c.paragraph for c in answer.citations]
     groups = item.gold_groups()
@@ -81,6 +98,8 @@ def score_answer(item: EvalItem, answer: Answer) -> QuestionScore:
         facts,
         rank,
         latency,
+        quality.recall,
+        quality.precision,
     )
 
 
@@ -108,6 +127,8 @@ def summarize(scores: Sequence[QuestionScore]) -> dict[str, float | int | None]:
         "key_fact_coverage": _mean([s.key_fact_coverage for s in answerable]),
         "abstention_accuracy": _mean([float(s.abstained) for s in unanswerable]),
         "false_abstention": _mean([float(s.abstained) for s in answerable]),
+        "alce_citation_recall": _mean([s.alce_citation_recall for s in scores]),
+        "alce_citation_precision": _mean([s.alce_citation_precision for s in scores]),
         "retrieval_r1": _mean([float(r is not None and r <= 1) for r in ranks]),
         "retrieval_r5": _mean([float(r is not None and r <= 5) for r in ranks]),
         "retrieval_mrr": _mean([1.0 / r if r else 0.0 for r in ranks]),

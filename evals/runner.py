@@ -51,7 +51,7 @@ def run_eval(
     for n, item in enumerate(items, start=1):
         answer = assistant.ask(item.question)
         answers.append(answer)
-        scores.append(score_answer(item, answer))
+        scores.append(score_answer(item, answer, assistant.verifier))
         if on_progress:
             on_progress(n, len(items))
     return EvalRun(list(items), answers, scores)
@@ -68,6 +68,8 @@ METRIC_LABELS = {
     "key_fact_coverage": "key-fact coverage",
     "abstention_accuracy": "abstention accuracy",
     "false_abstention": "false abstention",
+    "alce_citation_recall": "ALCE citation recall",
+    "alce_citation_precision": "ALCE citation precision",
     "retrieval_r1": "retrieval R@1",
     "retrieval_r5": "retrieval R@5",
     "retrieval_mrr": "retrieval MRR",

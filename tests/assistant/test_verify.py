@@ -74,7 +74,7 @@ def test_statements_split_markers_after_the_full_stop_and_drop_questions() -> No
     )
     assert [(s.claim, s.markers) for s in parsed] == [
         ("Almaty hosted it.", (1,)),
-        ("It was in 2002.", (2, 9)),
+        ("It was in 2002", (2, 9)),
     ]
 
 
