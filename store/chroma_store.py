@@ -19,6 +19,7 @@ from chromadb.config import Settings as ChromaSettings
 from store.embedders import Embedder, load_embedder
 from store.errors import EmbedderMismatch, StoreLocked, StoreUnavailable, UnknownDocument
 from store.keyword import KeywordIndex
+from store.paging import get_all
 from store.records import INDEXED_HASH_KEY, from_record, indexed_text, to_metadata
 from store.settings import StoreSettings
 from store.text import tokenize
@@ -263,10 +264,10 @@ class ChromaStore:
         Needed when an embedder is added to an existing store (DOCQA_EMBEDDERS=use,e5 over a
         store built with use alone), and after a writer was killed between collections.
         """
-        primary = set(self._primary.get(include=[])["ids"])
+        primary = set(get_all(self._primary, [])["ids"])
         missing: set[str] = set()
         for collection in self.collections.values():
-            present = set(collection.get(include=[])["ids"])
+            present = set(get_all(collection, [])["ids"])
             missing |= primary - present
             orphans = sorted(present - primary)
             if orphans:
@@ -302,7 +303,7 @@ class ChromaStore:
     def paragraphs(self, doc_id: str | None = None) -> list[Paragraph]:
         """Paragraphs of one document (or all), in document order."""
         where = {"doc": doc_id} if doc_id else None
-        result = self._primary.get(where=where, include=["documents", "metadatas"])
+        result = get_all(self._primary, ["documents", "metadatas"], where)
         found = [
             from_record(i, t, m)
             for i, t, m in zip(result["ids"], result["documents"], result["metadatas"], strict=True)

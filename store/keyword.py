@@ -21,6 +21,8 @@ from typing import Any
 
 import numpy as np
 
+from store.paging import pages
+
 TOKENS_KEY = "tokens"
 FIELDS = ("doc", "lang")  # the metadata keyword search filters on
 
@@ -48,19 +50,26 @@ class KeywordIndex:
         self._built_for = generation
 
     def _build(self) -> None:
+        """Read the tokens page by page as vocabulary ids: at 100k paragraphs, holding every
+        record's metadata and token strings at once took 2 GB."""
         import bm25s
 
-        result = self._collection.get(include=["metadatas"])
-        ids = list(result["ids"])
-        tokens = [str(m.get(TOKENS_KEY, "")).split() for m in result["metadatas"]]
+        ids: list[str] = []
+        fields: dict[str, list[str]] = {key: [] for key in FIELDS}
+        vocab: dict[str, int] = {}
+        corpus: list[list[int]] = []
+        for page in pages(self._collection, ["metadatas"]):
+            ids.extend(page["ids"])
+            for metadata in page["metadatas"]:
+                words = str(metadata.get(TOKENS_KEY, "")).split() or ["\u2400"]
+                corpus.append([vocab.setdefault(word, len(vocab)) for word in words])
+                for key in FIELDS:
+                    fields[key].append(str(metadata.get(key, "")))
         bm25 = bm25s.BM25()
         if ids:
-            bm25.index([t or ["\u2400"] for t in tokens], show_progress=False)
+            bm25.index((corpus, vocab), show_progress=False)
         self._bm25, self._ids = bm25, ids
-        self._fields = {
-            key: np.array([str(m.get(key, "")) for m in result["metadatas"]], dtype=object)
-            for key in FIELDS
-        }
+        self._fields = {key: np.array(values, dtype=object) for key, values in fields.items()}
 
     def _folder(self, generation: str) -> Path | None:
         if self._saved_in is None or not generation.isalnum():
