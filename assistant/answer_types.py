@@ -24,7 +24,7 @@ _EXPECT: dict[str, list[tuple[AnswerType, re.Pattern[str]]]] = {
     "en": [
         (
             AnswerType.DATE,
-            re.compile(r"\b(when|what year|which year|what date|since when)\b", re.I),
+            re.compile(r"\b(when|what year|which year|what date|what month|since when)\b", re.I),
         ),
         (AnswerType.NUMBER, re.compile(r"\b(how many|how much|what number|how old)\b", re.I)),
         (AnswerType.MONEY, re.compile(r"\b(budget|cost|price|amount|funding|fees?)\b", re.I)),
@@ -40,7 +40,9 @@ _EXPECT: dict[str, list[tuple[AnswerType, re.Pattern[str]]]] = {
     "fr": [
         (
             AnswerType.DATE,
-            re.compile(r"\b(quand|quelle année|quelle date|en quelle année|depuis quand)\b", re.I),
+            re.compile(
+                r"\b(quand|quelle année|quelle date|quel mois|en quelle année|depuis quand)\b", re.I
+            ),
         ),
         (AnswerType.NUMBER, re.compile(r"\bcombien\b|\bquel nombre\b", re.I)),
         (AnswerType.MONEY, re.compile(r"\b(budget|coût|prix|montant|financement)\b", re.I)),
@@ -88,7 +90,12 @@ _NAME = re.compile(r"(?<!^)\b[A-ZÀ-Ý][a-zà-ÿ]+(?:[ -][A-ZÀ-Ý][a-zà-ÿ]+)*
 _PERSON_ZH = re.compile(
     r"(主席|总统|总理|部长|大使|秘书长)[\u4e00-\u9fff]{2,4}|[\u4e00-\u9fff]{2,4}(主席|总统|总理|部长)"
 )
-_PLACE_ZH = re.compile(r"在[\u4e00-\u9fff]{2,5}(举行|召开|举办)|[\u4e00-\u9fff]{1,4}(市|省|首都)")
+_PLACE_ZH = re.compile(r"在[\u4e00-\u9fff]{2,8}(举行|召开|举办)|[\u4e00-\u9fff]{1,4}(市|省|首都)")
+# A place is a name after a preposition of place: "à Almaty", "in New York", "New York, le".
+_PLACE = re.compile(
+    r"\b(?:à|au|aux|en|dans|de|near|in|at|from)\s+(?:la\s+|le\s+|l'|the\s+)?[A-ZÀ-Ý][a-zà-ÿ]+"
+    r"|^[A-ZÀ-Ý][a-zà-ÿ]+(?: [A-ZÀ-Ý][a-zà-ÿ]+)?, (?:le|the|on)\b"
+)
 _MONEY = re.compile(
     r"[$€£¥]\s?\d|\d[\d\s.,]*\s?(dollars?|euros?|USD|EUR|millions?|milliards?|美元|欧元|元|万|亿)",
     re.I,
@@ -96,8 +103,26 @@ _MONEY = re.compile(
 _TITLE = re.compile(r"\b(M\.|Mme|S\.E\.|Président|président|ministre|Signé|Ambassadeur)\b")
 
 
+# The question word that leads a (part of a) question; a later "quand"/"when" is a conjunction
+# ("lequel l'exerçait quand la lettre a été envoyée" asks for a country, not a date).
+_INTERROGATIVE = {
+    "en": re.compile(r"\b(what|which|who|whom|whose|how|why|where|when)\b", re.I),
+    "fr": re.compile(
+        r"\b(quel|quelle|quels|quelles|lequel|laquelle|lesquels|lesquelles|qui|que|quoi|"
+        r"comment|pourquoi|combien|où|quand)\b",
+        re.I,
+    ),
+}
+
+
 def expected_types(question: str, lang: str) -> set[AnswerType]:
-    return {kind for kind, pattern in _EXPECT.get(lang, []) if pattern.search(question)}
+    leader = _INTERROGATIVE[lang].search(question) if lang in _INTERROGATIVE else None
+    kinds = set()
+    for kind, pattern in _EXPECT.get(lang, []):
+        match = pattern.search(question)
+        if match and (leader is None or kind is AnswerType.MONEY or match.start() <= leader.end()):
+            kinds.add(kind)
+    return kinds
 
 
 def years_asked(question: str) -> set[str]:
@@ -115,7 +140,9 @@ def holds_type(kind: AnswerType, sentence: str, question: str) -> bool:
     names = {m for m in _NAME.findall(sentence) if m.lower() not in question.lower()}
     if kind is AnswerType.PERSON:
         return bool(_PERSON_ZH.search(sentence) or (names and _TITLE.search(sentence)))
-    return bool(_PLACE_ZH.search(sentence) or names)
+    places = {m.group() for m in _PLACE.finditer(sentence)}
+    new_places = {p for p in places if p.split()[-1].lower() not in question.lower()}
+    return bool(_PLACE_ZH.search(sentence) or new_places)
 
 
 def answers_kind(question: str, lang: str, sentence: str) -> bool:

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from assistant.retrieval import matches
 from assistant.sentences import Sentence, split_sentences
 from assistant.types import Hit
 from store import Embedder, Paragraph
@@ -85,8 +86,16 @@ class Scorer:
         self.embedder = embedder
         self.vectors = SentenceVectors(embedder)
 
-    def rank(self, question: str, lang: str, hits: Sequence[Hit]) -> list[Candidate]:
-        members = [(hit, p) for hit in hits for p in (hit.paragraph, *hit.translations)]
+    def rank(
+        self, question: str, lang: str, hits: Sequence[Hit], filters: dict[str, str] | None = None
+    ) -> list[Candidate]:
+        """Candidates best first; a translation is one only where the filters allow it."""
+        members = [
+            (hit, p)
+            for hit in hits
+            for p in (hit.paragraph, *hit.translations)
+            if p is hit.paragraph or matches(p, filters)
+        ]
         triples = [(hit, p, s) for hit, p in members for s in split_sentences(p.text)]
         if not triples:
             return []

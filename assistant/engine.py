@@ -62,10 +62,10 @@ class Assistant:
             empty = self.store.count() == 0  # else the filters matched nothing
             message = NO_DOCUMENTS[language] if empty else ABSTAIN[language]
             return Answer(text, language, message, (), True, ())
-        extract = self.engine.answer(text, language, hits)
+        extract = self.engine.answer(text, language, hits, filters)
         engine = "extractive"
         if self.llm_engine is not None:
-            result = self.llm_engine.answer(text, language, hits, extract)
+            result = self.llm_engine.answer(text, language, hits, extract, filters)
             extract, engine = result.extract, result.engine
         done = time.perf_counter()
         return Answer(

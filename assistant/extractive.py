@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from assistant.abstention import evidence_fails
-from assistant.answer_types import answers_kind
+from assistant.answer_types import answers_kind, expected_types
 from assistant.candidates import Candidate, Scorer
 from assistant.phrases import ABSTAIN, lead_in
 from assistant.question_parts import question_parts
@@ -27,6 +27,7 @@ KEEP_RELATIVE = 0.80  # an extra sentence must score this close to the best one
 HOP_RELATIVE = 0.60  # ... or this close, when it brings question terms the others lack
 TYPE_POOL = 10  # how deep to look for a sentence holding the expected kind of answer
 TYPE_RELATIVE = 0.60  # ... and how far below the best sentence it may score
+REQUIRE_EVERY_TYPED_PART = True
 
 
 @dataclass(frozen=True)
@@ -43,8 +44,10 @@ class ExtractiveEngine:
         self.abstain_below = abstain_below
         self.max_sentences = max_sentences
 
-    def candidates(self, question: str, lang: str, hits: Sequence[Hit]) -> list[Candidate]:
-        return self.scorer.rank(question, lang, hits)
+    def candidates(
+        self, question: str, lang: str, hits: Sequence[Hit], filters: dict[str, str] | None = None
+    ) -> list[Candidate]:
+        return self.scorer.rank(question, lang, hits, filters)
 
     def select(self, question: str, lang: str, ranked: list[Candidate]) -> list[Candidate]:
         """One fitting sentence per part of the question, then sentences that add coverage."""
@@ -59,6 +62,8 @@ class ExtractiveEngine:
             part_terms = set(tokenize(part, lang))
             fitting = [c for c in pool if answers_kind(part, lang, c.sentence.text)]
             if not fitting:
+                if REQUIRE_EVERY_TYPED_PART and expected_types(part, lang):
+                    return []  # a part asks for a date, a number...: nothing here holds one
                 continue
             # Within a part, prefer the sentence that names the part's own terms.
             best = max(fitting, key=lambda c: c.score + 0.1 * len(c.terms & part_terms))
@@ -84,8 +89,10 @@ class ExtractiveEngine:
         vectors = self.scorer.vectors([c.sentence.text for c in [candidate, *chosen]])
         return bool(np.max(vectors[1:] @ vectors[0]) > NEAR_DUPLICATE)
 
-    def answer(self, question: str, lang: str, hits: Sequence[Hit]) -> Extract:
-        ranked = self.candidates(question, lang, hits)
+    def answer(
+        self, question: str, lang: str, hits: Sequence[Hit], filters: dict[str, str] | None = None
+    ) -> Extract:
+        ranked = self.candidates(question, lang, hits, filters)
         confidence = ranked[0].score if ranked else 0.0
         chosen = self.select(question, lang, ranked)
         if not chosen or evidence_fails(question, lang, chosen, ranked):

@@ -15,6 +15,7 @@ from typing import Any
 
 from assistant.extractive import Extract
 from assistant.phrases import ABSTAIN, LANGUAGE_NAMES
+from assistant.retrieval import matches
 from assistant.types import Hit
 from assistant.verify import Verifier
 from store import Paragraph
@@ -47,9 +48,16 @@ class LLMResult:
     raw: str  # what the model wrote, for debugging and tests
 
 
-def evidence_paragraphs(hits: Sequence[Hit]) -> list[Paragraph]:
-    """Each hit's paragraph and its translations, numbered in this order from 1."""
-    out = [p for hit in hits for p in (hit.paragraph, *hit.translations)]
+def evidence_paragraphs(
+    hits: Sequence[Hit], filters: dict[str, str] | None = None
+) -> list[Paragraph]:
+    """Each hit's paragraph and its translations the filters allow, numbered from 1."""
+    out = [
+        p
+        for hit in hits
+        for p in (hit.paragraph, *hit.translations)
+        if p is hit.paragraph or matches(p, filters)
+    ]
     return out[:MAX_EVIDENCE]
 
 
@@ -74,7 +82,14 @@ class LLMEngine:
         self.llm = llm  # a llama_index.core.llms.LLM
         self.verifier = verifier
 
-    def answer(self, question: str, lang: str, hits: Sequence[Hit], extract: Extract) -> LLMResult:
+    def answer(
+        self,
+        question: str,
+        lang: str,
+        hits: Sequence[Hit],
+        extract: Extract,
+        filters: dict[str, str] | None = None,
+    ) -> LLMResult:
         """The LLM's verified answer, or `extract` (the extractive one) when none survives.
 
         A question the extractive engine declined stays declined: the abstention checks are
@@ -82,7 +97,7 @@ class LLMEngine:
         """
         if extract.abstained:
             return LLMResult(extract, "extractive", "")
-        evidence = evidence_paragraphs(hits)
+        evidence = evidence_paragraphs(hits, filters)
         raw = self.llm.complete(build_prompt(question, lang, evidence)).text
         verified = self.verifier.verify(raw, lang, evidence)
         if not verified.citations:
