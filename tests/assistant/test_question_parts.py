@@ -1,0 +1,43 @@
+"""Question parts, the expected kind of answer, and names the evidence must mention."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.answer_types import AnswerType, expected_types
+from assistant.question_parts import mentions, names_in, question_parts
+
+
+@pytest.mark.parametrize(
+    ("question", "lang", "parts"),
+    [
+        ("Who first came up with the idea of CICA, and when?", "en", 2),
+        (
+            "Quels pays se sont succédé, et lequel l'exerçait quand la lettre a été envoyée ?",
+            "fr",
+            2,
+        ),
+        ("亚信首届峰会是哪年几月、在哪座城市召开的？", "zh", 2),
+        ("Pourquoi la paix et la sécurité sont-elles liées ?", "fr", 1),
+    ],
+)
+def test_a_question_splits_at_connectives_before_a_question_word(
+    question: str, lang: str, parts: int
+) -> None:
+    assert len(question_parts(question, lang)) == parts
+
+
+def test_the_leading_question_word_decides_the_kind_of_answer() -> None:
+    assert expected_types("lequel l'exerçait quand la lettre a été envoyée ?", "fr") == set()
+    assert expected_types("De quand date la lettre ?", "fr") == {AnswerType.DATE}
+    assert expected_types("Which country held it when the letter was sent?", "en") == {
+        AnswerType.PLACE
+    }
+    assert AnswerType.PLACE in expected_types("Dans quelle ville se trouve-t-il ?", "fr")
+
+
+def test_names_are_matched_across_endings_and_transliterations() -> None:
+    assert names_in("Did China and Kazakhstan sign it?") == {"china", "kazakhstan"}
+    assert mentions("la Chine et le Kazakhstan", "china")
+    assert not mentions("la Chine et le Kazakhstan", "danube")
+    assert mentions("président Nazarbaïev", "nazarbayev", same_language=False)
