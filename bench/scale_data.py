@@ -29,6 +29,7 @@ from tqdm import tqdm
 from bench.benchdata import Passage, Query, as_paragraph, build_store
 from store import ChromaStore, Paragraph, StoreSettings, content_hash
 from store.chroma_store import open_client
+from store.embedders import EMBEDDERS as EMBEDDER_CLASSES
 from store.records import indexed_text, to_metadata
 
 EMBEDDERS = ("use", "e5")
@@ -144,12 +145,17 @@ def choose_real(
     return kept + random.Random(size).sample(rest, max(0, size - len(kept)))
 
 
-def open_scale_store(folder: Path, embedders: tuple[str, ...], chroma_url: str | None = None):
-    """A scale collection opened for querying with real embedders (live query embedding)."""
+def open_scale_store(
+    folder: Path, embedders: tuple[str, ...], chroma_url: str | None = None
+) -> ChromaStore:
+    """A scale collection opened with freshly loaded embedders: none remembers a query vector
+    from an earlier measurement (USE keeps its last questions'), so every question is embedded
+    live."""
     settings = StoreSettings(
         store_path=folder, chroma_url=chroma_url, embedders=embedders, collection=COLLECTION
     )
-    return ChromaStore.open(settings)
+    models = [EMBEDDER_CLASSES[key](threads=settings.threads) for key in embedders]
+    return ChromaStore(open_client(settings), settings, models)
 
 
 def write_variants(store: ChromaStore, rows: Sequence[Paragraph], vectors: VectorTable) -> None:

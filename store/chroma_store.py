@@ -107,7 +107,11 @@ class ChromaStore:
         }
         self._primary = self.collections[self.embedders[0].name]
         self._meta = self._open_meta(f"{settings.collection}-meta")
-        saved_in = None if settings.chroma_url else Path(settings.store_path) / "keyword-index"
+        saved_in = (
+            None
+            if settings.chroma_url
+            else Path(settings.store_path) / "keyword-index" / settings.collection
+        )
         self.keywords = KeywordIndex(self._primary, self.generation, saved_in)
 
     @classmethod

@@ -39,7 +39,7 @@ def test_a_fresh_process_loads_the_saved_index_and_ranks_the_same(tmp_path: Path
         writer.write([paragraph(n, t) for n, t in enumerate(TEXTS, start=1)])
     query = tokenize("Which sea does the river flow to?", "en")
     built = writer.keywords.search(query, 5)
-    saved = list((tmp_path / "keyword-index").iterdir())
+    saved = list((tmp_path / "keyword-index" / settings.collection).iterdir())
     assert [p.name for p in saved] == [writer.generation()]
 
     reader = ChromaStore.open(settings)
@@ -58,5 +58,5 @@ def test_a_write_makes_every_process_rebuild_and_replaces_the_saved_index(tmp_pa
         second.write([paragraph(2, TEXTS[2])])
 
     assert first.keywords.indexed_ids() == {"doc.txt#1", "doc.txt#2"}
-    saved = list((tmp_path / "keyword-index").iterdir())
+    saved = list((tmp_path / "keyword-index" / settings.collection).iterdir())
     assert [p.name for p in saved] == [first.generation()]
