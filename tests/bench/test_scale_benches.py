@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from bench import ingest_rate, plots, scale, serve_memory
+from bench import ingest_rate, plots, report, scale, serve_memory
 from bench.benchdata import load_passages, load_queries
 from bench.scale_data import build_scale_store, sample_questions
 from tests.bench.test_retrieval_bench import PASSAGES, QUERIES, write_jsonl
@@ -136,3 +136,14 @@ def test_the_serve_memory_bench_answers_through_docqa_serve(data: Path, cache: P
         assert 0 < figures["http_s"] <= figures["first_answer_s"]
         assert 0 < figures["rss_after_3_questions_mb"] <= figures["peak_rss_mb"]
     assert set(report["sizes"]) == {"seed", "12"}
+
+
+def test_the_report_renders_every_result_file_it_finds(tmp_path: Path) -> None:
+    figures = {"http_s": 1.0, "first_answer_s": 2.0, "rss_after_first_answer_mb": 300.0}
+    figures |= {"rss_after_100_questions_mb": 310.0, "peak_rss_mb": 320.0}
+    (tmp_path / "serve_memory.json").write_text(
+        json.dumps({"sizes": {"seed": figures, "10000": figures}}), encoding="utf-8"
+    )
+    text = report.main(["--results", str(tmp_path)])
+    assert "| seed corpus | 1.0 s | 2.0 s | 300 MB | 310 MB | 320 MB |" in text
+    assert "| 10,000 ¶ |" in text
