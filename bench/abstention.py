@@ -29,6 +29,7 @@ from bench.benchdata import (
     load_queries,
     passage_id,
 )
+from bench.common import write_report  # noqa: E402
 
 
 def sample_questions(queries: Sequence[Query], answerable: int, seed: int = 7) -> list[Query]:
@@ -88,11 +89,9 @@ def main(argv: Sequence[str] | None = None) -> None:
     report = run(Assistant(store, AssistantSettings()), questions, groups)
     for embedder in cached:
         embedder.save()
-    text = json.dumps(report, indent=2)
-    print(text)
+    print(json.dumps(report, indent=2))
     if args.out:
-        args.out.parent.mkdir(parents=True, exist_ok=True)
-        args.out.write_text(text + "\n", encoding="utf-8")
+        write_report(args.out, report)
 
 
 if __name__ == "__main__":

@@ -28,6 +28,7 @@ from ui.offline import apply_offline_env
 apply_offline_env()
 
 from bench.benchdata import DEFAULT_DATA, Passage, load_passages  # noqa: E402
+from bench.common import write_report  # noqa: E402
 from ingest import Ingestor  # noqa: E402
 from store import ChromaStore, Embedder, StoreSettings, detect_language, load_embedder  # noqa: E402
 from store.chroma_store import EMBED_BATCH  # noqa: E402
@@ -123,8 +124,7 @@ def main(argv: list[str] | None = None) -> dict[str, object]:
     }
     print(json.dumps(report, indent=2))
     if args.out:
-        args.out.parent.mkdir(parents=True, exist_ok=True)
-        args.out.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+        write_report(args.out, report)
     return report
 
 

@@ -39,6 +39,7 @@ from bench.benchdata import (  # noqa: E402
     load_queries,
     passage_id,
 )
+from bench.common import percentile, write_report  # noqa: E402
 from store import ChromaStore, StoreSettings, detect_language  # noqa: E402
 
 FUSED = "fused (default)"
@@ -173,11 +174,6 @@ def latency_sample(store: ChromaStore, queries: Sequence[Query], sample: int) ->
     return timings
 
 
-def percentile(values: Sequence[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
-
-
 def table(scores: dict[str, dict[str, Score]]) -> str:
     """Markdown: one row per retriever, R@1/R@5/MRR@10 per setting."""
     settings = list(scores)
@@ -238,8 +234,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     print(table(results.scores))
     print(json.dumps({k: v for k, v in report.items() if k != "scores"}, indent=2))
     if args.out:
-        args.out.parent.mkdir(parents=True, exist_ok=True)
-        args.out.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+        write_report(args.out, report)
 
 
 if __name__ == "__main__":

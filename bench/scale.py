@@ -34,6 +34,7 @@ from llama_index.vector_stores.chroma import ChromaVectorStore  # noqa: E402
 from assistant import Assistant  # noqa: E402
 from assistant.llama_bridge import StoreEmbedding, configure_llama_index  # noqa: E402
 from bench.benchdata import DEFAULT_CACHE, DEFAULT_DATA, load_passages, load_queries  # noqa: E402
+from bench.common import percentile, write_report  # noqa: E402
 from bench.scale_data import Question, build_scale_store, open_scale_store, sample_questions  # noqa: E402
 from bench.ui_serve import free_port  # noqa: E402
 from store import ChromaStore  # noqa: E402
@@ -48,13 +49,11 @@ WARM_UP = (
 )
 
 
-def percentile(values: Sequence[float], q: float) -> float:
-    ordered = sorted(values)
-    return round(ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))], 1)
-
-
 def spread(name: str, values: Sequence[float]) -> dict[str, float]:
-    return {f"{name}_p50_ms": percentile(values, 0.5), f"{name}_p95_ms": percentile(values, 0.95)}
+    return {
+        f"{name}_p50_ms": round(percentile(values, 0.5), 1),
+        f"{name}_p95_ms": round(percentile(values, 0.95), 1),
+    }
 
 
 def recall(found: Sequence[set[str]], questions: Sequence[Question]) -> float:
@@ -189,8 +188,7 @@ def main(argv: Sequence[str] | None = None) -> dict[str, object]:
         "rows": rows,
     }
     if args.out:
-        args.out.parent.mkdir(parents=True, exist_ok=True)
-        args.out.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+        write_report(args.out, report)
     return report
 
 

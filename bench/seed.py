@@ -19,14 +19,10 @@ from ui.offline import apply_offline_env
 apply_offline_env()
 
 from assistant import Assistant  # noqa: E402
+from bench.common import percentile  # noqa: E402
 from evals import default_eval_set, load_eval_set  # noqa: E402
 from ingest import Ingestor, default_corpus  # noqa: E402
 from store import ChromaStore, StoreSettings, load_embedder  # noqa: E402
-
-
-def percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
 def run(embedders: tuple[str, ...], repeats: int) -> dict[str, object]:

@@ -25,6 +25,7 @@ apply_offline_env()
 from gradio_client import Client  # noqa: E402
 
 from bench.benchdata import DEFAULT_CACHE, DEFAULT_DATA, load_passages, load_queries  # noqa: E402
+from bench.common import write_report  # noqa: E402
 from bench.scale_data import COLLECTION, build_scale_store, sample_questions  # noqa: E402
 from bench.ui_serve import answers_http, docqa_serve, ingest_seed  # noqa: E402
 
@@ -98,8 +99,7 @@ def main(argv: Sequence[str] | None = None) -> dict[str, object]:
         report["sizes"][size] = figures  # type: ignore[index]
         print(json.dumps({size: figures}), flush=True)
     if args.out:
-        args.out.parent.mkdir(parents=True, exist_ok=True)
-        args.out.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+        write_report(args.out, report)
     return report
 
 
