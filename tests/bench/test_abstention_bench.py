@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 from bench import abstention
+from tests.bench.tiny_benchdata import write_benchdata
 
 PASSAGES = [
     ("x:1:en", "x:1", "en", "Rhine", "The Rhine flows from the Swiss Alps to the North Sea."),
@@ -13,43 +14,15 @@ PASSAGES = [
     ("p:1:fr", "p:1", "fr", "Lyon", "Lyon est la troisième ville de France par sa population."),
 ]
 QUERIES = [
-    ("q1", "en", "Where does the Rhine flow to?", "x:1", True),
-    ("q2", "zh", "莱茵河流向哪里？", "x:1", True),
-    ("q3", "fr", "Quelle est la troisième ville de France ?", "p:1", True),
-    ("u1", "en", "In what year did the Danube reach the Black Sea?", None, False),
+    ("q1", "en", "Where does the Rhine flow to?", "x:1", None, True),
+    ("q2", "zh", "莱茵河流向哪里？", "x:1", None, True),
+    ("q3", "fr", "Quelle est la troisième ville de France ?", "p:1", None, True),
+    ("u1", "en", "In what year did the Danube reach the Black Sea?", None, None, False),
 ]
 
 
-def write_jsonl(path: Path, rows: list[dict[str, object]]) -> None:
-    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), "utf-8")
-
-
 def test_the_abstention_bench_reports_both_rates_per_language(tmp_path: Path) -> None:
-    data = tmp_path / "data"
-    data.mkdir()
-    write_jsonl(
-        data / "passages.jsonl",
-        [
-            {"pid": p, "group": g, "lang": lang, "source": "t", "title": t, "text": text}
-            for p, g, lang, t, text in PASSAGES
-        ],
-    )
-    write_jsonl(
-        data / "queries.jsonl",
-        [
-            {
-                "qid": q,
-                "lang": lang,
-                "source": "t",
-                "question": text,
-                "answers": [],
-                "gold_group": g,
-                "gold_pid_same_lang": None,
-                "answerable": answerable,
-            }
-            for q, lang, text, g, answerable in QUERIES
-        ],
-    )
+    data = write_benchdata(tmp_path / "data", PASSAGES, QUERIES)
     out = tmp_path / "abstention.json"
 
     abstention.main(

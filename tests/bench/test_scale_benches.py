@@ -11,34 +11,12 @@ import pytest
 from bench import ingest_rate, plots, report, scale, serve_memory
 from bench.benchdata import load_passages, load_queries
 from bench.scale_data import build_scale_store, sample_questions
-from tests.bench.test_retrieval_bench import PASSAGES, QUERIES, write_jsonl
+from tests.bench.tiny_benchdata import PASSAGES, write_benchdata
 
 
 @pytest.fixture(scope="module")
 def data(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = tmp_path_factory.mktemp("benchdata")
-    write_jsonl(
-        folder / "passages.jsonl",
-        [
-            {"pid": p, "group": g, "lang": lang, "source": "t", "title": t, "text": text}
-            for p, g, lang, t, text in PASSAGES
-        ],
-    )
-    write_jsonl(
-        folder / "queries.jsonl",
-        [
-            {
-                "qid": q,
-                "lang": lang,
-                "question": text,
-                "gold_group": g,
-                "gold_pid_same_lang": pid,
-                "answerable": True,
-            }
-            for q, lang, text, g, pid in QUERIES
-        ],
-    )
-    return folder
+    return write_benchdata(tmp_path_factory.mktemp("benchdata"))
 
 
 @pytest.fixture(scope="module")
