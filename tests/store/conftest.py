@@ -9,6 +9,7 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -30,6 +31,30 @@ def answers_heartbeat(url: str) -> bool:
         return False
 
 
+@contextmanager
+def chroma_running(
+    command: list[str], url: str, log_path: Path, env: dict[str, str]
+) -> Iterator[None]:
+    """Start a Chroma server with `command`, wait for its heartbeat at `url`, stop it on exit."""
+    with log_path.open("wb") as log:
+        server = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, env=env)
+    try:
+        deadline = time.monotonic() + SERVER_START_SECONDS
+        while not answers_heartbeat(url):
+            if server.poll() is not None or time.monotonic() > deadline:
+                tail = log_path.read_text(errors="replace")[-2000:]
+                pytest.fail(f"the Chroma server at {url} did not start:\n{tail}")
+            time.sleep(0.2)
+        yield
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+
+
 @pytest.fixture(scope="session")
 def chroma_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """`chroma run` on a free loopback port; yields its URL, killed at the end of the session."""
@@ -38,27 +63,8 @@ def chroma_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     folder = tmp_path_factory.mktemp("chroma-server")
     port = free_port()
     url = f"http://127.0.0.1:{port}"
-    log_path = folder / "server.log"
-    with log_path.open("wb") as log:
-        server = subprocess.Popen(
-            [str(chroma), "run", "--path", str(folder / "data"), "--host", "127.0.0.1"]
-            + ["--port", str(port)],
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            env={**os.environ, "ANONYMIZED_TELEMETRY": "False"},
-        )
-    try:
-        deadline = time.monotonic() + SERVER_START_SECONDS
-        while not answers_heartbeat(url):
-            if server.poll() is not None or time.monotonic() > deadline:
-                tail = log_path.read_text(errors="replace")[-2000:]
-                pytest.fail(f"the Chroma server at {url} did not start:\n{tail}")
-            time.sleep(0.2)
+    command = [str(chroma), "run", "--path", str(folder / "data"), "--host", "127.0.0.1"]
+    command += ["--port", str(port)]
+    env = {**os.environ, "ANONYMIZED_TELEMETRY": "False"}
+    with chroma_running(command, url, folder / "server.log", env):
         yield url
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()

@@ -5,8 +5,6 @@ The server is started the way users start it, with `docqa chroma`.
 
 from __future__ import annotations
 
-import subprocess
-import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -22,7 +20,7 @@ from tests.ingest.corpus import (
     expected_paragraphs,
     write_corpus,
 )
-from tests.store.conftest import SERVER_START_SECONDS, answers_heartbeat, free_port
+from tests.store.conftest import chroma_running, free_port
 
 WRITERS, DOCUMENTS, PARAGRAPHS = 3, 4, 25
 LOCKED = "another docqa process is writing"
@@ -35,28 +33,10 @@ def docqa_chroma(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     log_path = folder / "server.log"
-    with log_path.open("wb") as log:
-        server = subprocess.Popen(
-            [str(DOCQA), "chroma", "--path", str(folder / "data"), "--port", str(port)],
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            env=docqa_env(),
-        )
-    try:
-        deadline = time.monotonic() + SERVER_START_SECONDS
-        while not answers_heartbeat(url):
-            if server.poll() is not None or time.monotonic() > deadline:
-                pytest.fail(f"`docqa chroma` did not start:\n{log_path.read_text()[-2000:]}")
-            time.sleep(0.2)
+    command = [str(DOCQA), "chroma", "--path", str(folder / "data"), "--port", str(port)]
+    with chroma_running(command, url, log_path, docqa_env()):
         assert f"export DOCQA_CHROMA_URL={url}" in log_path.read_text()
         yield url
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
 
 
 def corpora(root: Path) -> list[Path]:
