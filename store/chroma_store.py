@@ -271,6 +271,8 @@ class ChromaStore:
         primary = set(get_all(self._primary, [])["ids"])
         missing: set[str] = set()
         for collection in self.collections.values():
+            if collection is self._primary:
+                continue
             present = set(get_all(collection, [])["ids"])
             missing |= primary - present
             orphans = sorted(present - primary)
