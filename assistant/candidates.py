@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter, OrderedDict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -84,10 +84,25 @@ def retrieval_strength(hits: Sequence[Hit]) -> dict[str, float]:
     return {h.paragraph.id: (h.score - low) / spread for h in hits}
 
 
+StoredVectors = Callable[[Sequence[str]], dict[str, np.ndarray]]
+
+
 class Scorer:
-    def __init__(self, embedder: Embedder) -> None:
+    """`stored` gives the store's vectors of paragraphs by id (the same embedder's vectors of
+    their indexed text), so only sentences are embedded at question time."""
+
+    def __init__(self, embedder: Embedder, stored: StoredVectors | None = None) -> None:
         self.embedder = embedder
         self.vectors = SentenceVectors(embedder)
+        self.stored = stored
+
+    def paragraph_vectors(self, paragraphs: Sequence[Paragraph]) -> np.ndarray:
+        found = self.stored([p.id for p in paragraphs]) if self.stored else {}
+        missing = [p for p in paragraphs if p.id not in found]  # e.g. deleted since retrieval
+        if missing:
+            embedded = self.vectors([indexed_text(p) for p in missing])
+            found = {**found, **{p.id: v for p, v in zip(missing, embedded, strict=True)}}
+        return np.stack([found[p.id] for p in paragraphs])
 
     def rank(
         self, question: str, lang: str, hits: Sequence[Hit], filters: dict[str, str] | None = None
@@ -109,10 +124,11 @@ class Scorer:
         q_vec = self.embedder.embed_query(question)
         semantic = self.vectors([s.text for _, _, s in triples]) @ q_vec
         # The paragraph's similarity in the engine's own space (its thresholds were set on it).
+        paragraphs = [p for _, p in members]
         paragraph_sims = dict(
             zip(
-                (p.id for _, p in members),
-                self.vectors([indexed_text(p) for _, p in members]) @ q_vec,
+                (p.id for p in paragraphs),
+                self.paragraph_vectors(paragraphs) @ q_vec,
                 strict=True,
             )
         )

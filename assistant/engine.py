@@ -33,6 +33,7 @@ class Assistant:
             store.embedders[0],
             abstain_below=self.settings.abstain_below,
             max_sentences=self.settings.max_sentences,
+            stored=store.vectors,
         )
         self.verifier = Verifier(store.embedders[0])
         model = llm if llm is not None else build_llm(self.settings)

@@ -15,7 +15,7 @@ import numpy as np
 
 from assistant.abstention import evidence_fails
 from assistant.answer_types import answers_kind, expected_types
-from assistant.candidates import Candidate, Scorer
+from assistant.candidates import Candidate, Scorer, StoredVectors
 from assistant.phrases import ABSTAIN, lead_in
 from assistant.question_parts import question_parts
 from assistant.types import Citation, Hit
@@ -39,8 +39,14 @@ class Extract:
 
 
 class ExtractiveEngine:
-    def __init__(self, embedder: Embedder, abstain_below: float, max_sentences: int = 3) -> None:
-        self.scorer = Scorer(embedder)
+    def __init__(
+        self,
+        embedder: Embedder,
+        abstain_below: float,
+        max_sentences: int = 3,
+        stored: StoredVectors | None = None,
+    ) -> None:
+        self.scorer = Scorer(embedder, stored)
         self.abstain_below = abstain_below
         self.max_sentences = max_sentences
 

@@ -11,7 +11,7 @@ class AssistantSettings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="DOCQA_", extra="ignore")
 
     top_k: int = Field(
-        default=8, ge=1, le=50, description="Paragraphs handed to the answer engine."
+        default=5, ge=1, le=50, description="Paragraphs handed to the answer engine."
     )
     candidates: int = Field(
         default=30, ge=1, le=200, description="Paragraphs each retriever returns before fusion."

@@ -327,6 +327,17 @@ class ChromaStore:
         }
         return [by_id[i] for i in ids if i in by_id]
 
+    def vectors(self, ids: Sequence[str]) -> dict[str, np.ndarray]:
+        """The primary embedder's stored vectors of these paragraphs (of their indexed text):
+        the answer engine reads them instead of embedding the paragraphs again."""
+        if not ids:
+            return {}
+        result = self._primary.get(ids=list(ids), include=["embeddings"])
+        return {
+            i: np.asarray(v, dtype=np.float32)
+            for i, v in zip(result["ids"], result["embeddings"], strict=True)
+        }
+
     def translations(self, ids: Sequence[str]) -> dict[str, list[Paragraph]]:
         """The parallel translations of each paragraph (links that both sides still name)."""
         if not ids:
