@@ -2,14 +2,16 @@
 
 Retrieval almost always finds a plausible paragraph, so a retrieval score cannot tell an
 unanswerable question from an answerable one. The engine declines when the evidence it would
-cite misses a name the question mentions, or most of the question's rarer words (in the
-question's language; evidence in another language is judged by meaning alone).
+cite misses an ordinal the question names ("the second summit"), a name it mentions, or most
+of its rarer words (in the question's language; evidence in another language is judged by
+meaning alone).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
+from assistant.answer_types import holds_ordinal, ordinals_named
 from assistant.candidates import Candidate, idf_weights
 from assistant.question_parts import mentions, names_in
 from store import Paragraph
@@ -48,6 +50,11 @@ def term_coverage(
 def evidence_fails(
     question: str, lang: str, chosen: Sequence[Candidate], ranked: Sequence[Candidate]
 ) -> bool:
+    # "the second summit": a sentence about the first one does not answer, in any language.
+    if any(
+        not any(holds_ordinal(n, c.sentence.text) for c in chosen) for n in ordinals_named(question)
+    ):
+        return True
     paragraphs = evidence_paragraphs(chosen)
     # Names are checked in the question's language only: across languages they are translated
     # ("Counter-Terrorism" / "antiterroriste").

@@ -86,7 +86,6 @@ _NUMBER_WORDS = re.compile(
 _DATE_SPAN = re.compile(
     rf"\b\d{{1,2}}\s+(?:{_MONTHS})\s+\d{{4}}\b|\b(?:1[5-9]|20)\d\d\b|\d+\s*[年月日]", re.I
 )
-_NAME = re.compile(r"(?<!^)\b[A-ZÀ-Ý][a-zà-ÿ]+(?:[ -][A-ZÀ-Ý][a-zà-ÿ]+)*")
 _PERSON_ZH = re.compile(
     r"(主席|总统|总理|部长|大使|秘书长)[\u4e00-\u9fff]{2,4}|[\u4e00-\u9fff]{2,4}(主席|总统|总理|部长)"
 )
@@ -100,7 +99,41 @@ _MONEY = re.compile(
     r"[$€£¥]\s?\d|\d[\d\s.,]*\s?(dollars?|euros?|USD|EUR|millions?|milliards?|美元|欧元|元|万|亿)",
     re.I,
 )
-_TITLE = re.compile(r"\b(M\.|Mme|S\.E\.|Président|président|ministre|Signé|Ambassadeur)\b")
+_NAME = re.compile(r"(?<!^)\b[A-ZÀ-Ý][a-zà-ÿ]+(?:[ -][A-ZÀ-Ý][a-zà-ÿ]+)*")
+# Capitalised offices and bodies: names, but of no person.
+_OFFICES = frozenset(
+    [
+        "Ambassadeur",
+        "Ambassador",
+        "Représentant",
+        "Président",
+        "President",
+        "Ministre",
+        "Minister",
+        "Secrétaire",
+        "Secretary",
+        "Organisation",
+        "Organization",
+        "Nations",
+        "Unies",
+        "United",
+        "Assemblée",
+        "Assembly",
+        "Conseil",
+        "Council",
+        "Mission",
+        "Gouvernement",
+        "Government",
+    ]
+)
+# A person is a name right after a title or a signature: "S.E. M. Noursoultan Nazarbayev",
+# "Le président Xi Jinping", "(Signé) Kairat Umarov"; a title alone ("L'Ambassadeur ... du
+# Kazakhstan") names an office, not the person who holds it.
+_TITLED_NAME = re.compile(
+    r"(?:\bM\.|\bMme|\bMr\.?|\bMrs\.?|\bMs\.?|\bDr\.?|S\.E\.|\b[Pp]r[ée]sident|\bministre|"
+    r"\bminister|\bSecretary-General|\bSecrétaire général|\bAmbassadeur|\bAmbassador|Signé\)|"
+    r"Signed\))\s+(?:M\.\s+|Mr\.?\s+)?[A-ZÀ-Ý][a-zà-ÿ]+(?:[ -][A-ZÀ-Ý][a-zà-ÿ]+)+"
+)
 
 
 # The question word that leads a (part of a) question; a later "quand"/"when" is a conjunction
@@ -113,6 +146,44 @@ _INTERROGATIVE = {
         re.I,
     ),
 }
+
+
+# Ordinals from the second on, in the three languages ("the second summit", "la deuxième
+# session", "第二次峰会"). "first" is left out: it is mostly an adverb ("who first proposed").
+_ORDINAL_WORDS = {
+    2: "second|deuxième|seconde?",
+    3: "third|troisième",
+    4: "fourth|quatrième",
+    5: "fifth|cinquième",
+    6: "sixth|sixième",
+    7: "seventh|septième",
+    8: "eighth|huitième",
+    9: "ninth|neuvième",
+    10: "tenth|dixième",
+}
+_ZH_DIGITS = "零一二三四五六七八九十"
+
+
+def _ordinal_forms(n: int) -> re.Pattern[str]:
+    zh = _ZH_DIGITS[n] if n <= 10 else ""
+    return re.compile(
+        rf"\b(?:{_ORDINAL_WORDS[n]})\b|\b{n}(?:st|nd|rd|th|e|er|ème|ᵉ)\b"
+        rf"|第(?:{n}|{zh})(?![0-9十])",
+        re.I,
+    )
+
+
+_ORDINALS = {n: _ordinal_forms(n) for n in _ORDINAL_WORDS}
+
+
+def ordinals_named(question: str) -> set[int]:
+    """The ordinals (2nd to 10th) a question names: constraints its answer must meet."""
+    return {n for n, pattern in _ORDINALS.items() if pattern.search(question)}
+
+
+def holds_ordinal(n: int, text: str) -> bool:
+    """Whether `text` names the n-th, in any of the three languages."""
+    return bool(_ORDINALS[n].search(text))
 
 
 def expected_types(question: str, lang: str) -> set[AnswerType]:
@@ -137,9 +208,17 @@ def holds_type(kind: AnswerType, sentence: str, question: str) -> bool:
         return bool(re.search(r"\d", without_dates) or _NUMBER_WORDS.search(without_dates))
     if kind is AnswerType.MONEY:
         return bool(_MONEY.search(sentence))
-    names = {m for m in _NAME.findall(sentence) if m.lower() not in question.lower()}
     if kind is AnswerType.PERSON:
-        return bool(_PERSON_ZH.search(sentence) or (names and _TITLE.search(sentence)))
+        titled = {m.group() for m in _TITLED_NAME.finditer(sentence) if m.group() not in question}
+        named = {
+            m
+            for m in _NAME.findall(sentence)
+            # a person's name has two words at least: "Guillaume Apollinaire", not "Chine"
+            if m.lower() not in question.lower()
+            and len(words := re.split(r"[ -]", m)) > 1
+            and not set(words) <= _OFFICES
+        }
+        return bool(_PERSON_ZH.search(sentence) or titled or named)
     places = {m.group() for m in _PLACE.finditer(sentence)}
     new_places = {p for p in places if p.split()[-1].lower() not in question.lower()}
     return bool(_PLACE_ZH.search(sentence) or new_places)

@@ -194,6 +194,14 @@ def eval_command(set_path: Path | None, out: Path | None, report: Path | None) -
     """Answer every question of an evaluation set and print the metrics."""
     items = load_eval_set(set_path or default_eval_set())
     context = Context.from_env()
+    if context.store.count() == 0:
+        if set_path is not None:
+            raise click.ClickException(
+                f"the store at {context.store.location} is empty, so every answer would be "
+                "'no documents': ingest the documents the set asks about (`docqa ingest PATH`)"
+            )
+        # The shipped set asks about the shipped corpus: a fresh install evaluates at once.
+        print_ingest_report(context.ingestor.ingest_paths([default_corpus()]))
     run = run_eval(context.assistant, items)
     if out:
         run.write(out)

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.answer_types import AnswerType, expected_types
+from assistant.answer_types import (
+    AnswerType,
+    expected_types,
+    holds_ordinal,
+    holds_type,
+    ordinals_named,
+)
 from assistant.question_parts import mentions, names_in, question_parts
 
 
@@ -41,3 +47,25 @@ def test_names_are_matched_across_endings_and_transliterations() -> None:
     assert mentions("la Chine et le Kazakhstan", "china")
     assert not mentions("la Chine et le Kazakhstan", "danube")
     assert mentions("président Nazarbaïev", "nazarbayev", same_language=False)
+
+
+def test_an_ordinal_in_the_question_must_be_met_in_any_language() -> None:
+    assert ordinals_named("亚信第二次峰会是在哪一年举办的？") == {2}
+    assert ordinals_named("Où s'est tenu le troisième sommet ?") == {3}
+    assert ordinals_named("第二十届会议") == set()  # the 20th, not the 2nd
+    assert ordinals_named("Who first came up with the idea?") == set()  # an adverb
+    assert holds_ordinal(2, "the 2nd summit") and holds_ordinal(2, "la deuxième session")
+    assert not holds_ordinal(2, "经过十年,2002年6月,亚信会议第一次峰会在阿拉木图成功举行")
+
+
+def test_a_person_is_a_name_not_an_office() -> None:
+    def person(sentence: str) -> bool:
+        return holds_type(AnswerType.PERSON, sentence, "Qui ?")
+
+    assert person("du Kazakhstan, S.E. M. Noursoultan Nazarbayev, à la session")
+    assert person("(Signé) Kairat Umarov")
+    assert person("President Xi Jinping proposed a new concept")
+    assert person("écrit par Guillaume Apollinaire en 1917")
+    assert not person(
+        "L'Ambassadeur et Représentant permanent auprès de l'Organisation des Nations Unies"
+    )

@@ -243,3 +243,27 @@ def test_eval_with_a_missing_set_is_a_usage_error(store: Path, tmp_path: Path) -
 
     assert run.code == 2
     assert "nope.jsonl" in run.err
+
+
+def test_eval_on_an_empty_store_ingests_the_seed_corpus_for_the_shipped_set(
+    tmp_path: Path,
+) -> None:
+    store = tmp_path / "fresh"
+    report = tmp_path / "report.json"
+
+    run = docqa(store, "eval", "--report", str(report))
+
+    assert run.code == 0, run.err
+    assert f"{len(seed_paragraph_counts())} documents" in run.out
+    summary = json.loads(report.read_text(encoding="utf-8"))
+    assert summary["all"]["evidence_recall"] > 0.5  # answered from the corpus, not 'no documents'
+
+
+def test_eval_of_a_custom_set_on_an_empty_store_names_the_fix(tmp_path: Path) -> None:
+    custom = tmp_path / "set.jsonl"
+    shutil.copy(default_eval_set(), custom)
+
+    run = docqa(tmp_path / "empty", "eval", "--set", str(custom))
+
+    assert run.code == 1
+    assert "empty" in run.err and "docqa ingest" in run.err
