@@ -16,7 +16,7 @@ import numpy as np
 from assistant.abstention import evidence_fails
 from assistant.answer_types import answers_kind, expected_types
 from assistant.candidates import Candidate, Scorer, StoredVectors
-from assistant.phrases import ABSTAIN, lead_in
+from assistant.phrases import ABSTAIN, CONNECTORS, lead_in
 from assistant.question_parts import question_parts
 from assistant.types import Citation, Hit
 from store import Embedder
@@ -126,8 +126,13 @@ def in_reading_order(chosen: list[Candidate]) -> list[Candidate]:
 
 
 def compose(lang: str, citations: Sequence[Citation]) -> str:
-    """Lead-in in the question's language, then each cited sentence followed by its marker."""
+    """Lead-in in the question's language, then each cited sentence followed by its marker,
+    with a connector before a sentence from another paragraph than the one before it."""
     head = lead_in(lang, {c.paragraph.lang for c in citations})
     separator = "" if lang == "zh" else " "
-    body = separator.join(f"{c.quote} [{c.marker}]" for c in citations)
-    return f"{head}{separator}{body}"
+    parts = []
+    for previous, citation in zip((None, *citations), citations, strict=False):
+        moves_on = previous is not None and previous.paragraph.id != citation.paragraph.id
+        connector = f"{CONNECTORS[lang]}{separator}" if moves_on else ""
+        parts.append(f"{connector}{citation.quote} [{citation.marker}]")
+    return f"{head}{separator}{separator.join(parts)}"

@@ -21,6 +21,13 @@ LEAD_IN_QUOTED = {
     "zh": "根据文档（原文为{languages}）：",
 }
 
+# Before a quote from another paragraph than the previous one: the answer reads as one text.
+CONNECTORS = {
+    "en": "Also:",
+    "fr": "Par ailleurs :",
+    "zh": "此外，",
+}
+
 ABSTAIN = {
     "en": "The documents don't say. The nearest paragraphs are shown beside the answer, "
     "but they do not answer the question.",
@@ -58,3 +65,11 @@ def strip_lead_in(text: str) -> str:
         if text.startswith(quoted_head) and tail in text:
             return text[text.index(tail) + len(tail) :].lstrip()
     return text
+
+
+def strip_connector(claim: str) -> str:
+    """A claim without the connector the engine put before it (no paragraph states it)."""
+    for connector in CONNECTORS.values():
+        if claim.startswith(connector):
+            return claim[len(connector) :].lstrip()
+    return claim

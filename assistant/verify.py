@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from assistant.candidates import SentenceVectors
-from assistant.phrases import strip_lead_in
+from assistant.phrases import strip_connector, strip_lead_in
 from assistant.question_parts import mentions, names_in
 from assistant.sentences import Sentence, split_sentences
 from assistant.types import Citation
@@ -66,7 +66,8 @@ def numbers_in(text: str) -> set[str]:
 
 
 def statements(text: str) -> list[Statement]:
-    """The answer's sentences with their [n] markers (also `[1, 2]`), lead-in removed.
+    """The answer's sentences with their [n] markers (also `[1, 2]`), lead-in and
+    connectors removed.
 
     Markers end a statement (a quote need not end with a full stop); a run of sentences
     before one marker group gives the markers to the last sentence only, as ALCE does.
@@ -86,7 +87,7 @@ def statements(text: str) -> list[Statement]:
     for chunk, markers in chunks:
         sentences = split_sentences(chunk)
         for index, sentence in enumerate(sentences):
-            claim = sentence.text.strip()
+            claim = strip_connector(sentence.text.strip())
             # A question (often the user's, echoed back) asserts nothing; a repeat adds nothing.
             if _LETTER.search(claim) and not claim.endswith(("?", "？")):
                 own = markers if index == len(sentences) - 1 else ()

@@ -7,7 +7,10 @@ import re
 import pytest
 
 from assistant import Assistant
+from assistant.extractive import compose
+from assistant.phrases import CONNECTORS
 from assistant.sentences import split_sentences
+from assistant.types import Citation
 from assistant.verify import VERIFIED_FROM, Verifier, statements
 from store import Paragraph
 
@@ -104,3 +107,24 @@ def test_verify_of_nothing_verifiable_keeps_nothing(
 ) -> None:
     result = verifier.verify("Paris is the capital of Mars [1]. [2] [3]", "en", evidence)
     assert result.citations == () and result.text == "" and result.kept == 0
+
+
+def test_an_extractive_answer_across_paragraphs_reads_as_one_text_and_verifies_whole(
+    verifier: Verifier, evidence: list[Paragraph]
+) -> None:
+    fact_sheet, _, opening = evidence
+    quotes = [
+        (fact_sheet, split_sentences(fact_sheet.text)[2]),
+        (fact_sheet, split_sentences(fact_sheet.text)[3]),
+        (opening, split_sentences(opening.text)[0]),
+    ]
+    citations = [Citation(n, p, s.text, s.start, s.end) for n, (p, s) in enumerate(quotes, start=1)]
+
+    text = compose("fr", citations)
+
+    # a connector before the quote from another paragraph only, in the question's language
+    assert text.count(CONNECTORS["fr"]) == 1
+    assert text.index(CONNECTORS["fr"]) > text.index("[2]")
+    result = verifier.verify(text, "fr", [fact_sheet, opening])
+    assert result.kept == 3 and result.dropped == 0
+    assert all(c.support == pytest.approx(1.0) for c in result.citations)
