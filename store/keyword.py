@@ -6,14 +6,18 @@ matrix is built in memory from those tokens when the collection changes, never p
 
 Building it means reading every record's metadata back from Chroma (at 100k paragraphs, tens of
 seconds on 2 cores), so an on-disk store also keeps the built index beside it, in a folder named
-by the store generation it was built at: a process that starts on an unchanged store loads it.
+by the store generation it was built at: a process that starts on an unchanged store loads it,
+memory-mapped (a question reads only its words' columns).
+
+The vocabulary, the paragraph ids and the filter fields are packed into numpy arrays
+(store/packed.py), not Python dicts and lists: at 100k paragraphs the loaded index took 183 MB
+of memory that way, most of it bm25s's word -> id dict.
 """
 
 from __future__ import annotations
 
 import ctypes
 import ctypes.util
-import json
 import shutil
 import tempfile
 import threading
@@ -23,10 +27,12 @@ from typing import Any
 
 import numpy as np
 
+from store.packed import Codes, PackedStrings
 from store.paging import pages
 
 TOKENS_KEY = "tokens"
 FIELDS = ("doc", "lang")  # the metadata keyword search filters on
+SAVED_FORMAT = "packed-1"  # a folder without this file (an older layout) is rebuilt
 
 
 def return_freed_memory() -> None:
@@ -48,8 +54,10 @@ class KeywordIndex:
         self._generation = generation
         self._lock = threading.Lock()
         self._bm25: Any = None
-        self._ids: list[str] = []
-        self._fields: dict[str, np.ndarray] = {}
+        self._ids = PackedStrings.of([])
+        self._words = PackedStrings.of([])  # sorted; the matrix column of each is in _columns
+        self._columns = np.zeros(0, dtype=np.int32)
+        self._fields: dict[str, Codes] = {}
         self._built_for: str | None = None  # the store generation it was built at
 
     def _ensure_built(self) -> None:
@@ -74,15 +82,19 @@ class KeywordIndex:
         for page in pages(self._collection, ["metadatas"]):
             ids.extend(page["ids"])
             for metadata in page["metadatas"]:
-                words = str(metadata.get(TOKENS_KEY, "")).split() or ["\u2400"]
-                corpus.append([vocab.setdefault(word, len(vocab)) for word in words])
+                tokens = str(metadata.get(TOKENS_KEY, "")).split() or ["\u2400"]
+                corpus.append([vocab.setdefault(token, len(vocab)) for token in tokens])
                 for key in FIELDS:
                     fields[key].append(str(metadata.get(key, "")))
+        words = sorted(vocab)  # before bm25s adds its empty token, which has no column
+        self._words = PackedStrings.of(words)
+        self._columns = np.array([vocab[w] for w in words], dtype=np.int32)
         bm25 = bm25s.BM25()
         if ids:
             bm25.index((corpus, vocab), show_progress=False)
-        self._bm25, self._ids = bm25, ids
-        self._fields = {key: np.array(values, dtype=object) for key, values in fields.items()}
+        bm25.vocab_dict, bm25.unique_token_ids_set = {}, set()  # packed above instead
+        self._bm25, self._ids = bm25, PackedStrings.of(ids)
+        self._fields = {key: Codes.of(values) for key, values in fields.items()}
 
     def _folder(self, generation: str) -> Path | None:
         if self._saved_in is None or not generation.isalnum():
@@ -91,23 +103,26 @@ class KeywordIndex:
 
     def _load(self, generation: str) -> bool:
         folder = self._folder(generation)
-        if folder is None or not (folder / "rows.json").exists():
+        if folder is None or not (folder / SAVED_FORMAT).exists():
             return False
         import bm25s
 
         try:  # another process may be replacing it with a newer generation's
-            rows = json.loads((folder / "rows.json").read_text(encoding="utf-8"))
-            bm25 = bm25s.BM25.load(str(folder), show_progress=False)
+            bm25 = bm25s.BM25.load(str(folder), mmap=True, load_vocab=False, show_progress=False)
+            self._ids = PackedStrings.load(folder, "ids")
+            self._words = PackedStrings.load(folder, "words")
+            self._columns = np.load(folder / "columns.npy", mmap_mode="r")
+            self._fields = {key: Codes.load(folder, key) for key in FIELDS}
         except (OSError, ValueError):
+            self._bm25 = None  # whatever was half loaded is replaced by a build
             return False
-        self._bm25, self._ids = bm25, rows["ids"]
-        self._fields = {key: np.array(rows[key], dtype=object) for key in FIELDS}
+        self._bm25 = bm25
         return True
 
     def _save(self, generation: str) -> None:
         """Keep the index for `generation`, dropping older ones; a failure only costs speed."""
         folder = self._folder(generation)
-        if folder is None or self._saved_in is None or not self._ids:
+        if folder is None or self._saved_in is None or not len(self._ids):
             return
         try:
             self._saved_in.mkdir(parents=True, exist_ok=True)
@@ -116,8 +131,14 @@ class KeywordIndex:
             return
         try:
             self._bm25.save(str(building), show_progress=False)
-            rows = {"ids": self._ids} | {key: self._fields[key].tolist() for key in FIELDS}
-            (building / "rows.json").write_text(json.dumps(rows), encoding="utf-8")
+            self._ids.save(building, "ids")
+            self._words.save(building, "words")
+            np.save(building / "columns.npy", self._columns)
+            for key, codes in self._fields.items():
+                codes.save(building, key)
+            (building / SAVED_FORMAT).touch()  # last: its presence means the folder is whole
+            if folder.exists():  # this generation saved in an older layout
+                shutil.rmtree(folder, ignore_errors=True)
             building.rename(folder)  # atomic: readers never see half an index
         except OSError:
             return
@@ -139,10 +160,12 @@ class KeywordIndex:
         """Paragraph ids with a positive BM25 score, best first."""
         with self._lock:
             self._ensure_built()
-            if not self._ids or not query_tokens:
+            if not len(self._ids) or not query_tokens:
                 return []
-            scores = np.asarray(self._bm25.get_scores(query_tokens), dtype=np.float64)
+            found = (self._words.find(token) for token in query_tokens)
+            columns = [int(self._columns[at]) for at in found if at is not None]
+            scores = np.asarray(self._bm25.get_scores_from_ids(columns), dtype=np.float64)
             for key, value in (where or {}).items():
-                scores[self._fields[key] != value] = 0.0
+                scores[self._fields[key].rows_not(value)] = 0.0
             top = np.argsort(-scores, kind="stable")[:k]
             return [(self._ids[i], float(scores[i])) for i in top if scores[i] > 0]

@@ -6,6 +6,8 @@ import re
 from functools import lru_cache
 from typing import Any
 
+import numpy as np
+
 LANGUAGES = ("fr", "zh", "en")
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _LETTER = re.compile(r"[^\W\d_]", re.UNICODE)
@@ -13,12 +15,22 @@ _LETTER = re.compile(r"[^\W\d_]", re.UNICODE)
 
 @lru_cache(maxsize=1)
 def _identifier() -> Any:
-    # py3langid ships its model inside the package: no download at run time.
-    from py3langid.langid import MODEL_FILE, LanguageIdentifier
+    # py3langid ships its model inside the package: no download at run time. Only our languages'
+    # columns are kept: set_languages() would also keep the 97-language table (28 MB).
+    from py3langid.langid import MODEL_DIR, MODEL_FILE, LanguageIdentifier
+    from py3langid.modelio import load_model
 
-    identifier = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
-    identifier.set_languages(list(LANGUAGES))
-    return identifier
+    ptc, pc, classes, nextmove, row, output = load_model(MODEL_DIR / MODEL_FILE)
+    kept = [i for i, lang in enumerate(classes) if lang in LANGUAGES]
+    return LanguageIdentifier(
+        np.ascontiguousarray(ptc[:, kept]),
+        np.asarray(pc)[kept],
+        [classes[i] for i in kept],
+        nextmove,
+        output,
+        norm_probs=True,
+        tk_row=row,
+    )
 
 
 def cjk_share(text: str) -> float:
