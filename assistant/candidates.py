@@ -29,6 +29,11 @@ RETRIEVAL_WEIGHT = 0.40
 # Across languages only names and numbers can match words: meaning stands in for the rest.
 CROSS_LINGUAL_LEXICAL = 1.0
 INTRODUCTION_DAMPING = 0.7
+# A paragraph in the question's language that holds few of its words was ranked high by
+# meaning alone, which favours the question's own language (a Chinese question finds the
+# Chinese text first): below this IDF-weighted share of the question's words, its retrieval
+# strength is scaled down in proportion. Paragraphs in other languages cannot share words.
+TRUSTED_COVERAGE = 0.2
 
 
 @dataclass(frozen=True)
@@ -133,6 +138,11 @@ class Scorer:
             )
         )
         strength = retrieval_strength(hits)
+        for hit in hits:
+            if hit.paragraph.lang == lang:
+                words = set(tokenize(hit.paragraph.text, lang))
+                coverage = sum(w for t, w in idf.items() if t in words) / total
+                strength[hit.paragraph.id] *= min(1.0, coverage / TRUSTED_COVERAGE)
         out = []
         for (hit, paragraph, sentence), terms, sim in zip(
             triples, sentence_terms, semantic, strict=True
