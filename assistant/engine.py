@@ -16,6 +16,10 @@ from assistant.types import Answer
 from assistant.verify import Verifier
 from store import ChromaStore, detect_language
 
+# One short question per language: between them they load every embedder, jieba's dictionary,
+# the keyword index and Chroma's vector indexes, all of which load on first use.
+WARM_UP_QUESTIONS = ("Who?", "Qui ?", "谁？")
+
 
 class Assistant:
     """Retrieval, then the extractive engine, then (when configured) the verified LLM engine.
@@ -38,6 +42,11 @@ class Assistant:
         self.verifier = Verifier(store.embedders[0])
         model = llm if llm is not None else build_llm(self.settings)
         self.llm_engine = LLMEngine(model, self.verifier) if model is not None else None
+
+    def warm_up(self) -> None:
+        """Pay the first question's loading (about 5 s on 2 cores) before a user asks it."""
+        for question in WARM_UP_QUESTIONS:
+            self.ask(question)
 
     def check_question(self, question: str) -> str:
         text = (question or "").strip()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+import threading
 from collections.abc import Callable
 from functools import wraps
 from pathlib import Path
@@ -229,6 +230,8 @@ def serve(host: str, port: int, ingest_default: bool) -> None:
     context = Context.from_env()
     if ingest_default and context.store.count() == 0:
         print_ingest_report(context.ingestor.ingest_paths([default_corpus()]))
+    # Models, jieba and indexes load while the UI starts, not on the first user's question.
+    threading.Thread(target=context.assistant.warm_up, name="warm-up", daemon=True).start()
     launch(context, host=host, port=port)
 
 

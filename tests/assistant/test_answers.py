@@ -309,3 +309,16 @@ def test_answer_json_of_every_seed_answer_follows_the_contract(
         payload = answer_json(answer, item.id)
         check_contract(payload, answer)
         json.dumps(payload, ensure_ascii=False)
+
+
+def test_warm_up_runs_on_an_empty_store_and_leaves_answers_unchanged(
+    seeded_assistant: Assistant, empty_context: Context
+) -> None:
+    question = "Où s'est tenu le premier sommet de la CICA ?"
+    before = seeded_assistant.ask(question)
+
+    empty_context.assistant.warm_up()  # `docqa serve` may start on an empty store
+    seeded_assistant.warm_up()
+
+    after = seeded_assistant.ask(question)
+    assert (after.text, after.citations) == (before.text, before.citations)
