@@ -98,8 +98,11 @@ def _jieba() -> Any:
 
     import jieba
 
+    from store.jieba_words import load_dictionary
+
     jieba.setLogLevel(logging.WARNING)  # it announces its dictionary load on stderr
-    jieba.initialize()
+    if not load_dictionary(jieba.dt):  # the cache folder cannot be written: jieba's own dict
+        jieba.initialize()
     return jieba
 
 
