@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 from tqdm import tqdm
@@ -88,8 +89,56 @@ def to_paragraphs(parsed: ParsedDocument, source: str) -> list[Paragraph]:
     return paragraphs
 
 
+@dataclass
+class _Planned:
+    """A parsed file and what it changes in the store, before it is written."""
+
+    source: str
+    parsed: ParsedDocument
+    new: list[Paragraph]
+    old: dict[str, Paragraph]
+
+    @cached_property
+    def changed(self) -> list[Paragraph]:
+        return [p for p in self.new if self.old.get(p.id) != p]
+
+    @cached_property
+    def removed(self) -> list[str]:
+        ids = {p.id for p in self.new}
+        return [i for i in self.old if i not in ids]
+
+    def report(self, embedded: set[str]) -> DocumentReport:
+        added = sum(1 for p in self.new if p.id not in self.old)
+        replaced = sum(
+            1
+            for p in self.changed
+            if p.id in self.old and self.old[p.id].content_hash != p.content_hash
+        )
+        return DocumentReport(
+            source=self.source,
+            doc_id=self.parsed.doc_id,
+            paragraphs=len(self.new),
+            added=added,
+            kept=len(self.new) - added - replaced,  # unchanged, or only metadata moved
+            replaced=replaced,
+            removed=len(self.removed),
+            embedded=sum(1 for p in self.new if p.id in embedded),
+            note=self.parsed.note,
+        )
+
+
 class Ingestor:
-    """Parses files and syncs their paragraphs into a store."""
+    """Parses files and syncs their paragraphs into a store.
+
+    Files are written together, up to WRITE_BATCH changed paragraphs at a time (whole documents,
+    so a killed ingest still leaves whole documents): one embedder call, upsert and translation
+    search per batch instead of per file. Per file, 10-paragraph files took 0.70 of the raw
+    embedder's speed (USE), mostly per-call costs.
+    """
+
+    WRITE_BATCH = (
+        64  # two embedder batches (EMBED_BATCH): larger gains little, loses more to a kill
+    )
 
     def __init__(self, store: ChromaStore, settings: IngestSettings | None = None) -> None:
         self.store = store
@@ -97,57 +146,66 @@ class Ingestor:
 
     def ingest_paths(self, paths: Iterable[Path], progress: bool = False) -> IngestReport:
         report = IngestReport()
+        pending: list[_Planned] = []
         with self.store.writer():
             self.store.complete()
             for path in iter_files(paths):
-                report.documents.append(self._ingest_file(path, progress))
+                planned = self._plan_file(path)
+                if isinstance(planned, DocumentReport):
+                    report.documents.append(planned)
+                    continue
+                if any(p.parsed.doc_id == planned.parsed.doc_id for p in pending):
+                    report.documents.extend(self._apply(pending, progress))  # it compares
+                    pending = []  # against what the first file wrote
+                    planned = self._plan(planned.source, planned.parsed)
+                pending.append(planned)
+                if sum(len(p.changed) for p in pending) >= self.WRITE_BATCH:
+                    report.documents.extend(self._apply(pending, progress))
+                    pending = []
+            report.documents.extend(self._apply(pending, progress))
         return report
 
     def ingest_bytes(self, name: str, data: bytes, source: str | None = None) -> DocumentReport:
         """Ingest an uploaded file's content under its (checked) file name."""
         with self.store.writer():
-            return self._sync(name, data, source or name, progress=False)
+            planned = self._parse(name, data, source or name)
+            if isinstance(planned, DocumentReport):
+                return planned
+            return self._apply([planned], progress=False)[0]
 
-    def _ingest_file(self, path: Path, progress: bool) -> DocumentReport:
+    def _plan_file(self, path: Path) -> _Planned | DocumentReport:
         try:
             reader_for(path.name)
             data = read_limited(path, self.settings.max_bytes)
         except (IngestError, OSError) as exc:
             return DocumentReport(source=str(path), error=str(exc))
-        return self._sync(path.name, data, str(path.resolve()), progress)
+        return self._parse(path.name, data, str(path.resolve()))
 
-    def _sync(self, name: str, data: bytes, source: str, progress: bool) -> DocumentReport:
+    def _parse(self, name: str, data: bytes, source: str) -> _Planned | DocumentReport:
         try:
             check_size(name, len(data), self.settings.max_bytes)
             parsed = reader_for(name)(name, data)
         except IngestError as exc:
             return DocumentReport(source=source, error=str(exc))
-        new = to_paragraphs(parsed, source)
+        return self._plan(source, parsed)
+
+    def _plan(self, source: str, parsed: ParsedDocument) -> _Planned:
         old = {p.id: p for p in self.store.paragraphs(parsed.doc_id)}
-        changed = [p for p in new if old.get(p.id) != p]
-        removed = [i for i in old if i not in {p.id for p in new}]
+        return _Planned(source, parsed, to_paragraphs(parsed, source), old)
+
+    def _apply(self, planned: list[_Planned], progress: bool) -> list[DocumentReport]:
+        """Write the planned documents' changes in one store write, then their removals."""
+        if not planned:
+            return []
+        changed = [p for plan in planned for p in plan.changed]
         bar = tqdm(
             total=len(changed),
-            desc=name,
+            desc=planned[0].parsed.doc_id if len(planned) == 1 else f"{len(planned)} files",
             unit="¶",
             disable=not progress or not changed,
             leave=False,
         )
         with bar:
-            embedded = self.store.write(changed, on_progress=bar.update)
-        self.store.delete(removed)
-        added = sum(1 for p in new if p.id not in old)
-        replaced = sum(
-            1 for p in changed if p.id in old and old[p.id].content_hash != p.content_hash
-        )
-        return DocumentReport(
-            source=source,
-            doc_id=parsed.doc_id,
-            paragraphs=len(new),
-            added=added,
-            kept=len(new) - added - replaced,  # unchanged, or only metadata moved
-            replaced=replaced,
-            removed=len(removed),
-            embedded=embedded,
-            note=parsed.note,
-        )
+            embedded = set(self.store.write(changed, on_progress=bar.update))
+        self.store.delete([i for plan in planned for i in plan.removed])
+        return [plan.report(embedded) for plan in planned]

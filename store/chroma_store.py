@@ -193,26 +193,28 @@ class ChromaStore:
 
     def write(
         self, paragraphs: Sequence[Paragraph], on_progress: Callable[[int], None] | None = None
-    ) -> int:
-        """Embed and upsert paragraphs; vectors of identical indexed text are reused.
+    ) -> list[str]:
+        """Embed and upsert paragraphs; vectors of identical indexed text are reused (stored
+        ones, and within `paragraphs`: each distinct text is embedded once).
 
-        Returns how many texts were embedded (per embedder). `on_progress` gets batch sizes.
+        Returns the ids of the paragraphs whose text was embedded (the first paragraph of each
+        text embedded). `on_progress` gets batch sizes.
         """
         if not paragraphs:
-            return 0
+            return []
         ids = [p.id for p in paragraphs]
         texts = [p.text for p in paragraphs]
         metadatas = [to_metadata(p) for p in paragraphs]
         keys = [str(m[INDEXED_HASH_KEY]) for m in metadatas]
         reusable = self._vectors_by_hash(set(keys))
-        missing = [i for i, key in enumerate(keys) if key not in reusable]
+        first_of = {key: i for i, key in reversed(list(enumerate(keys))) if key not in reusable}
+        missing = sorted(first_of.values())
         fresh = self._embed([indexed_text(paragraphs[i]) for i in missing], on_progress)
         # Secondary collections first: the primary one is what `documents()` trusts.
         for embedder in reversed(self.embedders):
-            by_row = dict(zip(missing, fresh[embedder.name], strict=True))
+            by_key = dict(zip((keys[i] for i in missing), fresh[embedder.name], strict=True))
             vectors = [
-                by_row[i] if i in by_row else reusable[keys[i]][embedder.name]
-                for i in range(len(paragraphs))
+                by_key[key] if key in by_key else reusable[key][embedder.name] for key in keys
             ]
             embeddings = np.stack(vectors).tolist()
             for at in range(0, len(ids), _UPSERT_BATCH):  # Chroma refuses larger batches
@@ -225,7 +227,7 @@ class ChromaStore:
                 )
         write_links(self._primary, find_links(self._primary, ids))
         self._bump_generation()
-        return len(missing)
+        return [ids[i] for i in missing]
 
     def _embed(
         self, texts: list[str], on_progress: Callable[[int], None] | None
@@ -280,7 +282,7 @@ class ChromaStore:
                 collection.delete(ids=orphans)
         if not missing:
             return 0
-        return self.write(self.get(sorted(missing)), on_progress)
+        return len(self.write(self.get(sorted(missing)), on_progress))
 
     def delete(self, ids: Sequence[str]) -> None:
         if not ids:

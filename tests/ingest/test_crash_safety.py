@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from ingest import Ingestor
 from store import ChromaStore, StoreSettings
 from tests.conftest import make_context
 from tests.ingest.corpus import (
@@ -25,9 +26,11 @@ from tests.ingest.corpus import (
 )
 
 DOCUMENTS, PARAGRAPHS = 10, 60
-# Each document logs its rows once per embedder collection (secondary ones first), plus link
-# and generation updates: past this, at least one document is whole and most are still to come.
-KILL_AFTER_ROWS = (len(StoreSettings().embedders) + 1) * PARAGRAPHS
+# Documents are written together, whole, up to Ingestor.WRITE_BATCH paragraphs; each write logs
+# its rows once per embedder collection (secondary ones first), plus link and generation
+# updates: past this, at least one write is whole and most documents are still to come.
+PER_WRITE = -(-Ingestor.WRITE_BATCH // PARAGRAPHS) * PARAGRAPHS
+KILL_AFTER_ROWS = (len(StoreSettings().embedders) + 1) * PER_WRITE
 GIVE_UP_SECONDS = 300  # only so a broken ingest cannot hang the suite; never a pass condition
 
 

@@ -169,7 +169,7 @@ class TestStoreContract:
 
         embedded = store.write(shuffled)
 
-        assert embedded == len(paragraphs)
+        assert sorted(embedded) == [p.id for p in paragraphs]
         assert store.count() == len(paragraphs)
         # Every field round-trips, page None included, and paragraphs() is in document order.
         assert store.paragraphs() == paragraphs
@@ -240,11 +240,11 @@ class TestStoreContract:
 
     def test_rewriting_the_same_paragraphs_reuses_vectors(self, store: ChromaStore) -> None:
         paragraphs = sample_paragraphs()
-        assert store.write(paragraphs) == len(paragraphs)
+        assert len(store.write(paragraphs)) == len(paragraphs)
         collection = primary_collection(store)
         before = collection.get(ids=[p.id for p in paragraphs], include=["embeddings"])
 
-        assert store.write(paragraphs) == 0
+        assert len(store.write(paragraphs)) == 0
 
         after = collection.get(ids=[p.id for p in paragraphs], include=["embeddings"])
         assert store.count() == len(paragraphs)  # upserted, not duplicated
@@ -261,12 +261,21 @@ class TestStoreContract:
         new_text = "3. Un paragraphe entièrement nouveau sur la coopération régionale."
         edited = replace(paragraphs[2], text=new_text, content_hash=content_hash(new_text))
 
-        assert store.write([moved]) == 0
-        assert store.write([edited]) == 1
+        assert len(store.write([moved])) == 0
+        assert len(store.write([edited])) == 1
         assert store.get([moved.id, edited.id]) == [moved, edited]
 
+    def test_a_text_twice_in_one_write_is_embedded_once(self, store: ChromaStore) -> None:
+        first = sample_paragraphs()[0]
+        copy = replace(first, id=paragraph_id("copie.txt", 1), doc_id="copie.txt")
+
+        assert store.write([first, copy]) == [first.id]
+        assert store.vectors([first.id, copy.id])[copy.id].tolist() == (
+            store.vectors([first.id])[first.id].tolist()
+        )
+
     def test_write_nothing_is_a_no_op(self, store: ChromaStore) -> None:
-        assert store.write([]) == 0
+        assert len(store.write([])) == 0
         store.delete([])
         assert store.count() == 0
 
@@ -313,7 +322,7 @@ class TestStoreContract:
     ) -> None:
         one = store_settings.model_copy(update={"embedders": ("use",)})
         tiny = ChromaStore(open_client(one), one, [TinyEmbedder("tiny-test-embedder", 16)])
-        assert tiny.write(sample_paragraphs()) == 5
+        assert len(tiny.write(sample_paragraphs())) == 5
         assert tiny.paragraphs() == sample_paragraphs()
 
         with pytest.raises(EmbedderMismatch, match="tiny-test-embedder"):
@@ -341,7 +350,7 @@ class TestStoreContract:
         reopened = ChromaStore.open(store_settings)
 
         assert reopened.paragraphs() == sample_paragraphs()
-        assert reopened.write(sample_paragraphs()) == 0
+        assert len(reopened.write(sample_paragraphs())) == 0
 
     # -- the keyword index lives with the records and follows every change -----------------
 
