@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import os
 import uuid
@@ -15,6 +16,7 @@ import chromadb
 import numpy as np
 from chromadb.api.types import Documents, EmbeddingFunction, Embeddings
 from chromadb.config import Settings as ChromaSettings
+from chromadb.errors import ChromaError
 
 from store.embedders import Embedder, load_embedder
 from store.errors import EmbedderMismatch, StoreLocked, StoreUnavailable, UnknownDocument
@@ -334,9 +336,18 @@ class ChromaStore:
         the answer engine reads them instead of embedding the paragraphs again."""
         if not ids:
             return {}
-        result = self._primary.get(ids=list(ids), include=["embeddings"])
+        try:
+            found = [self._primary.get(ids=list(ids), include=["embeddings"])]
+        except ChromaError:
+            # After a writer was killed, Chroma can hold a record whose vector its reader cannot
+            # find ("Error finding id"): read the others one by one; the caller embeds the rest.
+            found = []
+            for one in ids:
+                with contextlib.suppress(ChromaError):
+                    found.append(self._primary.get(ids=[one], include=["embeddings"]))
         return {
             i: np.asarray(v, dtype=np.float32)
+            for result in found
             for i, v in zip(result["ids"], result["embeddings"], strict=True)
         }
 
