@@ -12,13 +12,17 @@ from __future__ import annotations
 import math
 import statistics
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from typing import Any
 
 from assistant.llama_bridge import metadata_filters, retriever, vector_index
 from assistant.types import Hit
 from store import ChromaStore, Paragraph, from_record
 
 KEYWORD = "keyword"
+# Shared by every Retriever of the process: two dense retrievers per question at most.
+_DENSE_POOL = ThreadPoolExecutor(max_workers=2, thread_name_prefix="dense-retrieval")
 
 
 @dataclass(frozen=True)
@@ -132,22 +136,27 @@ class Retriever:
     def rankings(
         self, question: str, lang: str, filters: dict[str, str] | None = None
     ) -> list[Ranking]:
+        """Every retriever's list; the dense ones run in threads beside the keyword search
+        (their query embedding and Chroma search release the GIL: e5's embedding overlaps the
+        rest instead of adding to it)."""
         chroma_filters = metadata_filters(filters or {})
-        out = [self.keyword_ranking(question, lang, filters)]
-        for name, index in self._indexes.items():
-            nodes = retriever(index, self.candidates, chroma_filters).retrieve(question)
-            out.append(
-                Ranking(
-                    name,
-                    [
-                        from_record(n.node.node_id, n.node.get_content(), n.node.metadata)
-                        for n in nodes
-                    ],
-                    # llama-index reports exp(-distance); Chroma's cosine distance is 1 - cos.
-                    [1.0 + math.log(n.score) if n.score else 0.0 for n in nodes],
-                )
-            )
-        return out
+        dense = [
+            _DENSE_POOL.submit(self.dense_ranking, name, index, question, chroma_filters)
+            for name, index in self._indexes.items()
+        ]
+        keyword = self.keyword_ranking(question, lang, filters)
+        return [keyword, *(future.result() for future in dense)]
+
+    def dense_ranking(
+        self, name: str, index: Any, question: str, chroma_filters: Any
+    ) -> Ranking:
+        nodes = retriever(index, self.candidates, chroma_filters).retrieve(question)
+        return Ranking(
+            name,
+            [from_record(n.node.node_id, n.node.get_content(), n.node.metadata) for n in nodes],
+            # llama-index reports exp(-distance); Chroma's cosine distance is 1 - cos.
+            [1.0 + math.log(n.score) if n.score else 0.0 for n in nodes],
+        )
 
     def keyword_ranking(
         self, question: str, lang: str, filters: dict[str, str] | None = None
