@@ -147,9 +147,7 @@ class Retriever:
         keyword = self.keyword_ranking(question, lang, filters)
         return [keyword, *(future.result() for future in dense)]
 
-    def dense_ranking(
-        self, name: str, index: Any, question: str, chroma_filters: Any
-    ) -> Ranking:
+    def dense_ranking(self, name: str, index: Any, question: str, chroma_filters: Any) -> Ranking:
         nodes = retriever(index, self.candidates, chroma_filters).retrieve(question)
         return Ranking(
             name,
