@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from assistant.abstention import evidence_fails
-from assistant.answer_types import answers_kind, expected_types
+from assistant.answer_types import answers_kind, expected_types, years_asked
 from assistant.candidates import Candidate, Scorer, StoredVectors
 from assistant.phrases import ABSTAIN, CONNECTORS, lead_in
 from assistant.question_parts import question_parts
@@ -60,9 +60,12 @@ class ExtractiveEngine:
         if not ranked or ranked[0].score < self.abstain_below:
             return []
         top = ranked[0].score
-        pool = [
-            c for c in ranked[:TYPE_POOL] if c.score >= max(self.abstain_below, TYPE_RELATIVE * top)
-        ]
+        # A sentence without the year the question names cannot answer it: the best one that
+        # has it sets the bar for the candidates of each part.
+        years = years_asked(question)
+        dated = [c for c in ranked if any(year in c.sentence.text for year in years)]
+        bar = TYPE_RELATIVE * (dated[0].score if years and dated else top)
+        pool = [c for c in ranked[:TYPE_POOL] if c.score >= max(self.abstain_below, bar)]
         chosen: list[Candidate] = []
         for part in question_parts(question, lang):
             part_terms = set(tokenize(part, lang))

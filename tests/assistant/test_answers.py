@@ -322,3 +322,14 @@ def test_warm_up_runs_on_an_empty_store_and_leaves_answers_unchanged(
 
     after = seeded_assistant.ask(question)
     assert (after.text, after.citations) == (before.text, before.citations)
+
+
+def test_a_year_named_in_the_question_picks_the_sentence_that_holds_it(
+    seeded_assistant: Assistant,
+) -> None:
+    # The declaration's sentences about member states score higher but hold no 2014: the
+    # fact sheet's sentence with the year answers, quoted across languages.
+    answer = seeded_assistant.ask("How many member countries did CICA have in 2014?")
+
+    assert not answer.abstained
+    assert any("26" in c.quote and "2014" in c.quote for c in answer.citations)
