@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from assistant.answer_types import holds_ordinal, ordinals_named
-from assistant.candidates import Candidate, idf_weights
+from assistant.candidates import Candidate, idf_weights, weighted_share
 from assistant.question_parts import mentions, names_in
 from store import Paragraph
 from store.text import tokenize
@@ -43,8 +43,7 @@ def term_coverage(
         return None
     idf = idf_weights(question_terms, [c.terms for c in ranked])
     evidence_terms = set().union(*(tokenize(p.text, p.lang) for p in same))
-    found = sum(w for t, w in idf.items() if t in evidence_terms)
-    return found / (sum(idf.values()) or 1.0)
+    return weighted_share(idf, evidence_terms)
 
 
 def evidence_fails(

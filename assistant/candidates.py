@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter, OrderedDict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -81,6 +81,11 @@ def idf_weights(
     return {t: math.log(1 + (n + 1) / (df.get(t, 0) + 1)) for t in question_terms}
 
 
+def weighted_share(idf: dict[str, float], terms: Collection[str]) -> float:
+    """The IDF-weighted share of the question's words (the keys of `idf`) found in `terms`."""
+    return sum(w for t, w in idf.items() if t in terms) / (sum(idf.values()) or 1.0)
+
+
 def retrieval_strength(hits: Sequence[Hit]) -> dict[str, float]:
     """Each hit's fused score scaled to 0..1 among the hits (the best is 1)."""
     scores = [h.score for h in hits]
@@ -125,7 +130,6 @@ class Scorer:
         question_terms = frozenset(tokenize(question, lang))
         sentence_terms = [frozenset(tokenize(s.text, p.lang)) for _, p, s in triples]
         idf = idf_weights(question_terms, sentence_terms)
-        total = sum(idf.values()) or 1.0
         q_vec = self.embedder.embed_query(question)
         semantic = self.vectors([s.text for _, _, s in triples]) @ q_vec
         # The paragraph's similarity in the engine's own space (its thresholds were set on it).
@@ -140,14 +144,13 @@ class Scorer:
         strength = retrieval_strength(hits)
         for hit in hits:
             if hit.paragraph.lang == lang:
-                words = set(tokenize(hit.paragraph.text, lang))
-                coverage = sum(w for t, w in idf.items() if t in words) / total
+                coverage = weighted_share(idf, set(tokenize(hit.paragraph.text, lang)))
                 strength[hit.paragraph.id] *= min(1.0, coverage / TRUSTED_COVERAGE)
         out = []
         for (hit, paragraph, sentence), terms, sim in zip(
             triples, sentence_terms, semantic, strict=True
         ):
-            lexical = sum(idf[t] for t in question_terms & terms) / total
+            lexical = weighted_share(idf, terms)
             if paragraph.lang != lang:
                 lexical = max(lexical, CROSS_LINGUAL_LEXICAL * float(sim))
             score = _length_prior(sentence.text, paragraph.lang) * (

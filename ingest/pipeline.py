@@ -136,9 +136,8 @@ class Ingestor:
     embedder's speed (USE), mostly per-call costs.
     """
 
-    WRITE_BATCH = (
-        64  # two embedder batches (EMBED_BATCH): larger gains little, loses more to a kill
-    )
+    # Two embedder batches (EMBED_BATCH): larger gains little, and loses more to a kill.
+    WRITE_BATCH = 64
 
     def __init__(self, store: ChromaStore, settings: IngestSettings | None = None) -> None:
         self.store = store
