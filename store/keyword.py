@@ -7,7 +7,7 @@ matrix is built in memory from those tokens when the collection changes, never p
 Building it means reading every record's metadata back from Chroma (at 100k paragraphs, tens of
 seconds on 2 cores), so an on-disk store also keeps the built index beside it, in a folder named
 by the store generation it was built at: a process that starts on an unchanged store loads it,
-memory-mapped (a question reads only its words' columns).
+memory-mapped, its score columns read per question (store/postings.py).
 
 The vocabulary, the paragraph ids and the filter fields are packed into numpy arrays
 (store/packed.py), not Python dicts and lists: at 100k paragraphs the loaded index took 183 MB
@@ -16,8 +16,6 @@ of memory that way, most of it bm25s's word -> id dict.
 
 from __future__ import annotations
 
-import ctypes
-import ctypes.util
 import shutil
 import tempfile
 import threading
@@ -27,22 +25,14 @@ from typing import Any
 
 import numpy as np
 
+from store.memory import return_freed_memory
 from store.packed import Codes, PackedStrings
 from store.paging import pages
+from store.postings import Postings
 
 TOKENS_KEY = "tokens"
 FIELDS = ("doc", "lang")  # the metadata keyword search filters on
 SAVED_FORMAT = "packed-1"  # a folder without this file (an older layout) is rebuilt
-
-
-def return_freed_memory() -> None:
-    """Hand memory freed after a build back to the system. glibc keeps it otherwise: at 100k
-    paragraphs the build's temporary records left the process at 1.5 GB RSS, 0.6 GB after."""
-    try:
-        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
-        libc.malloc_trim(0)
-    except (OSError, AttributeError):  # not glibc: nothing to hand back this way
-        pass
 
 
 class KeywordIndex:
@@ -53,7 +43,8 @@ class KeywordIndex:
         self._saved_in = saved_in  # where built indexes are kept (None: memory only)
         self._generation = generation
         self._lock = threading.Lock()
-        self._bm25: Any = None
+        self._bm25: Any = None  # bm25s's model, from a build until it is saved
+        self._postings: Postings | None = None
         self._ids = PackedStrings.of([])
         self._words = PackedStrings.of([])  # sorted; the matrix column of each is in _columns
         self._columns = np.zeros(0, dtype=np.int32)
@@ -62,11 +53,13 @@ class KeywordIndex:
 
     def _ensure_built(self) -> None:
         generation = self._generation()  # changes with every write, by any process
-        if self._built_for == generation and self._bm25 is not None:
+        if self._built_for == generation and self._postings is not None:
             return
         if not self._load(generation):
             self._build()
             self._save(generation)
+            self._bm25 = None
+            self._load(generation)  # read per question from the saved copy, as other processes do
             return_freed_memory()
         self._built_for = generation
 
@@ -94,6 +87,7 @@ class KeywordIndex:
             bm25.index((corpus, vocab), show_progress=False)
         bm25.vocab_dict, bm25.unique_token_ids_set = {}, set()  # packed above instead
         self._bm25, self._ids = bm25, PackedStrings.of(ids)
+        self._postings = Postings.of(bm25.scores) if ids else Postings.empty()
         self._fields = {key: Codes.of(values) for key, values in fields.items()}
 
     def _folder(self, generation: str) -> Path | None:
@@ -105,18 +99,16 @@ class KeywordIndex:
         folder = self._folder(generation)
         if folder is None or not (folder / SAVED_FORMAT).exists():
             return False
-        import bm25s
-
         try:  # another process may be replacing it with a newer generation's
-            bm25 = bm25s.BM25.load(str(folder), mmap=True, load_vocab=False, show_progress=False)
-            self._ids = PackedStrings.load(folder, "ids")
-            self._words = PackedStrings.load(folder, "words")
-            self._columns = np.load(folder / "columns.npy", mmap_mode="r")
-            self._fields = {key: Codes.load(folder, key) for key in FIELDS}
+            ids = PackedStrings.load(folder, "ids")
+            words = PackedStrings.load(folder, "words")
+            columns = np.load(folder / "columns.npy", mmap_mode="r")
+            fields = {key: Codes.load(folder, key) for key in FIELDS}
+            postings = Postings.open(folder, len(ids))
         except (OSError, ValueError):
-            self._bm25 = None  # whatever was half loaded is replaced by a build
-            return False
-        self._bm25 = bm25
+            return False  # the index in hand, if any, stays
+        self._ids, self._words, self._columns = ids, words, columns
+        self._fields, self._postings = fields, postings
         return True
 
     def _save(self, generation: str) -> None:
@@ -160,11 +152,11 @@ class KeywordIndex:
         """Paragraph ids with a positive BM25 score, best first."""
         with self._lock:
             self._ensure_built()
-            if not len(self._ids) or not query_tokens:
+            if self._postings is None or not len(self._ids) or not query_tokens:
                 return []
             found = (self._words.find(token) for token in query_tokens)
             columns = [int(self._columns[at]) for at in found if at is not None]
-            scores = np.asarray(self._bm25.get_scores_from_ids(columns), dtype=np.float64)
+            scores = self._postings.scores(columns).astype(np.float64)
             for key, value in (where or {}).items():
                 scores[self._fields[key].rows_not(value)] = 0.0
             top = np.argsort(-scores, kind="stable")[:k]
