@@ -141,10 +141,13 @@ class Scorer:
                 strict=True,
             )
         )
+        paragraph_terms: dict[str, set[str]] = {}
+        for (_, paragraph, _), terms in zip(triples, sentence_terms, strict=True):
+            paragraph_terms.setdefault(paragraph.id, set()).update(terms)
         strength = retrieval_strength(hits)
         for hit in hits:
             if hit.paragraph.lang == lang:
-                coverage = weighted_share(idf, set(tokenize(hit.paragraph.text, lang)))
+                coverage = weighted_share(idf, paragraph_terms.get(hit.paragraph.id, set()))
                 strength[hit.paragraph.id] *= min(1.0, coverage / TRUSTED_COVERAGE)
         out = []
         for (hit, paragraph, sentence), terms, sim in zip(
