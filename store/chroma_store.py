@@ -108,6 +108,7 @@ class ChromaStore:
             for key, embedder in zip(settings.embedders, self.embedders, strict=True)
         }
         self._primary = self.collections[self.embedders[0].name]
+        self._session_writes: int | None = None  # inside writer(): writes not yet bumped
         self._meta = self._open_meta(f"{settings.collection}-meta")
         saved_in = (
             None
@@ -166,12 +167,15 @@ class ChromaStore:
     def writer(self) -> Iterator[None]:
         """Hold the single-writer lock of an on-disk store (a Chroma server needs none).
 
-        Each writer session bumps the generation first: a writer killed between its upsert and
-        its bump left rows that other processes' keyword indexes would otherwise never load.
+        The generation is bumped when the session starts (a writer killed between its upsert
+        and its bump left rows that other processes' keyword indexes would otherwise never
+        load) and once more at its end if it wrote: not per write, since every bump makes a
+        serving process rebuild its BM25 index on its next question (tens of seconds at 100k
+        paragraphs). Meanwhile other processes find the new paragraphs by dense retrieval.
         """
         if self.settings.chroma_url:
-            self._bump_generation()
-            yield
+            with self._session():
+                yield
             return
         lock_path = Path(self.settings.store_path) / "docqa-writer.lock"
         with lock_path.open("a+") as handle:
@@ -187,11 +191,29 @@ class ChromaStore:
             handle.truncate()
             handle.write(str(os.getpid()))
             handle.flush()
-            self._bump_generation()
             try:
-                yield
+                with self._session():
+                    yield
             finally:
                 fcntl.flock(handle, fcntl.LOCK_UN)
+
+    @contextmanager
+    def _session(self) -> Iterator[None]:
+        self._bump_generation()
+        self._session_writes = 0
+        try:
+            yield
+        finally:
+            wrote, self._session_writes = self._session_writes, None
+            if wrote:
+                self._bump_generation()
+
+    def _changed(self) -> None:
+        """After a write or delete: bumped now, or at the end of the writer session."""
+        if self._session_writes is None:
+            self._bump_generation()
+        else:
+            self._session_writes += 1
 
     def write(
         self, paragraphs: Sequence[Paragraph], on_progress: Callable[[int], None] | None = None
@@ -228,7 +250,7 @@ class ChromaStore:
                     metadatas=metadatas[part],
                 )
         write_links(self._primary, find_links(self._primary, ids))
-        self._bump_generation()
+        self._changed()
         return [ids[i] for i in missing]
 
     def _embed(
@@ -291,7 +313,7 @@ class ChromaStore:
             return
         for collection in self.collections.values():
             collection.delete(ids=list(ids))
-        self._bump_generation()
+        self._changed()
 
     def delete_document(self, doc_id: str) -> int:
         ids = self.document_ids(doc_id)

@@ -60,3 +60,27 @@ def test_a_write_makes_every_process_rebuild_and_replaces_the_saved_index(tmp_pa
     assert first.keywords.indexed_ids() == {"doc.txt#1", "doc.txt#2"}
     saved = list((tmp_path / "keyword-index" / settings.collection).iterdir())
     assert [p.name for p in saved] == [first.generation()]
+
+
+def test_a_writer_session_changes_the_generation_at_its_start_and_end_only(
+    tmp_path: Path,
+) -> None:
+    """A serving process rebuilds its BM25 index once per ingest, not once per write."""
+    store = ChromaStore.open(StoreSettings(store_path=tmp_path, embedders=("use",)))
+    before = store.generation()
+    seen = set()
+    with store.writer():
+        started = store.generation()
+        for n, text in enumerate(TEXTS, start=1):
+            store.write([paragraph(n, text)])
+            seen.add(store.generation())
+    assert started != before
+    assert seen == {started}  # the writes inside the session leave it alone
+    assert store.generation() != started  # ... and its end announces them
+    unchanged = store.generation()
+    with store.writer():
+        pass  # a session that wrote nothing bumps only at its start
+    assert store.generation() != unchanged
+    outside = store.generation()
+    store.write([paragraph(9, "The Elbe flows into the North Sea at Cuxhaven.")])
+    assert store.generation() != outside  # a write outside a session bumps at once
