@@ -36,7 +36,7 @@ from store.records import indexed_text  # noqa: E402
 from store.text import tokenize  # noqa: E402
 
 PARAGRAPHS_PER_FILE = 10
-ROUND = 3  # files ingested between two raw-embedder timings
+ROUND = 10  # files per `ingest_paths` call (a folder, as `docqa ingest DIR` reads it)
 WARM_UP = ["Warm-up: the models load their weights.", "预热：模型加载权重。", "Échauffement."]
 
 
@@ -61,7 +61,9 @@ def measure(data: Path, embedders: tuple[str, ...], sample: int) -> dict[str, ob
     """Pipeline and raw-embedder seconds for `sample` paragraphs (this process only).
 
     The two alternate round by round (ROUND files each) so that load from other processes on
-    the shared machine falls on both alike.
+    the shared machine falls on both alike. A round is one `ingest_paths` call over ROUND files,
+    as `docqa ingest DIR` ingests a folder (3-file rounds paid each call's writer session and
+    store check ten times: USE alone measured 0.53-0.58 that way, 0.59-0.60 in 10-file rounds).
     """
     models = [load_embedder(key) for key in embedders]
     warm_up(models)
