@@ -8,6 +8,7 @@ import bm25s
 import numpy as np
 import pytest
 
+from store.keyword import best_first
 from store.postings import Postings
 
 CORPUS = [
@@ -50,3 +51,11 @@ def test_a_truncated_file_is_an_error_not_a_wrong_score(tmp_path: Path) -> None:
 
 def test_an_empty_index_scores_nothing() -> None:
     assert Postings.empty().scores([]).shape == (0,)
+
+
+def test_best_first_is_a_stable_argsort_cut_to_k() -> None:
+    rng = np.random.default_rng(0)
+    for size, k in ((1000, 20), (20, 20), (5, 20), (1000, 1), (0, 5), (10, 0)):
+        scores = np.round(rng.random(size) * 4) / 4  # many ties
+        expected = np.argsort(-scores, kind="stable")[: max(k, 0)]
+        np.testing.assert_array_equal(best_first(scores, k), expected)
