@@ -225,10 +225,10 @@ def eval_command(set_path: Path | None, out: Path | None, report: Path | None) -
 @translate_errors
 def serve(host: str, port: int, ingest_default: bool) -> None:
     """Start the chat UI on http://HOST:PORT."""
-    from store.memory import limit_malloc_arenas
+    from store.memory import tune_malloc_for_serving
     from ui.app import launch
 
-    limit_malloc_arenas()  # before the store, the models and the UI start their threads
+    tune_malloc_for_serving()  # before the store, the models and the UI start their threads
     context = Context.from_env()
     if ingest_default and context.store.count() == 0:
         print_ingest_report(context.ingestor.ingest_paths([default_corpus()]))
