@@ -109,6 +109,7 @@ class ChromaStore:
         }
         self._primary = self.collections[self.embedders[0].name]
         self._session_writes: int | None = None  # inside writer(): writes not yet bumped
+        self._generation_read: tuple[tuple[int, ...] | None, str] = (None, "")
         self._meta = self._open_meta(f"{settings.collection}-meta")
         saved_in = (
             None
@@ -148,14 +149,44 @@ class ChromaStore:
             raise StoreUnavailable(f"cannot open collection {name!r}: {exc}") from exc
 
     def generation(self) -> str:
-        """A token that changes with every write or delete, whichever process made it."""
+        """A token that changes with every writer session or write, whichever process made it.
+
+        Asked before every keyword search. On disk it is read again only when Chroma's
+        database file changed since the last reading: a Chroma call per question cost 0.5 ms
+        alone and 4 ms beside the dense retrievers' calls; a stat costs microseconds.
+        """
+        stamp = self._database_stamp()  # before the reading: a write between them re-reads
+        if stamp is not None and stamp == self._generation_read[0]:
+            return self._generation_read[1]
         found = self._meta.get(ids=[_GENERATION_ID], include=["metadatas"])
-        return str(found["metadatas"][0]["token"]) if found["ids"] else ""
+        token = str(found["metadatas"][0]["token"]) if found["ids"] else ""
+        self._generation_read = (stamp, token)
+        return token
+
+    def _database_stamp(self) -> tuple[int, ...] | None:
+        """What changes when an on-disk store's SQLite file is written (None: a server, or a
+        journal mode that does not keep the header's change counter)."""
+        if self.settings.chroma_url:
+            return None
+        database = Path(self.settings.store_path) / "chroma.sqlite3"
+        try:
+            if database.with_name("chroma.sqlite3-wal").exists():
+                return None
+            with database.open("rb") as handle:
+                header = handle.read(28)
+            found = database.stat()
+        except OSError:
+            return None
+        # SQLite's file change counter (header bytes 24-27) goes up with every commit; the
+        # file's time alone can miss two commits within one clock tick.
+        counter = int.from_bytes(header[24:28], "big")
+        return (found.st_ino, found.st_size, found.st_mtime_ns, counter)
 
     def _bump_generation(self) -> None:
         self._meta.upsert(
             ids=[_GENERATION_ID], embeddings=[[0.0]], metadatas=[{"token": uuid.uuid4().hex}]
         )
+        self._generation_read = (None, "")
 
     @property
     def location(self) -> str:

@@ -84,3 +84,17 @@ def test_a_writer_session_changes_the_generation_at_its_start_and_end_only(
     outside = store.generation()
     store.write([paragraph(9, "The Elbe flows into the North Sea at Cuxhaven.")])
     assert store.generation() != outside  # a write outside a session bumps at once
+
+
+def test_another_processs_write_is_seen_at_once(tmp_path: Path) -> None:
+    """The generation is re-read only when Chroma's database file changed: a write by another
+    store (another process) must still change it on the very next question."""
+    settings = StoreSettings(store_path=tmp_path, embedders=("use",))
+    reader = ChromaStore.open(settings)
+    writer = ChromaStore(reader._client, settings, reader.embedders)  # noqa: SLF001
+    for n, text in enumerate(TEXTS, start=1):
+        seen = reader.generation()
+        with writer.writer():
+            writer.write([paragraph(n, text)])
+        assert reader.generation() != seen
+        assert any(pid == f"doc.txt#{n}" for pid, _ in reader.keyword_search(text, "en", 5))
