@@ -108,7 +108,7 @@ class ChromaStore:
             for key, embedder in zip(settings.embedders, self.embedders, strict=True)
         }
         self._primary = self.collections[self.embedders[0].name]
-        self._session_writes: int | None = None  # inside writer(): writes not yet bumped
+        self._session_wrote: bool | None = None  # inside writer(): whether it wrote yet
         self._generation_read: tuple[tuple[int, ...] | None, str] = (None, "")
         self._meta = self._open_meta(f"{settings.collection}-meta")
         saved_in = (
@@ -231,20 +231,20 @@ class ChromaStore:
     @contextmanager
     def _session(self) -> Iterator[None]:
         self._bump_generation()
-        self._session_writes = 0
+        self._session_wrote = False
         try:
             yield
         finally:
-            wrote, self._session_writes = self._session_writes, None
+            wrote, self._session_wrote = self._session_wrote, None
             if wrote:
                 self._bump_generation()
 
     def _changed(self) -> None:
         """After a write or delete: bumped now, or at the end of the writer session."""
-        if self._session_writes is None:
+        if self._session_wrote is None:
             self._bump_generation()
         else:
-            self._session_writes += 1
+            self._session_wrote = True
 
     def write(
         self, paragraphs: Sequence[Paragraph], on_progress: Callable[[int], None] | None = None

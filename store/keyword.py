@@ -43,7 +43,6 @@ class KeywordIndex:
         self._saved_in = saved_in  # where built indexes are kept (None: memory only)
         self._generation = generation
         self._lock = threading.Lock()
-        self._bm25: Any = None  # bm25s's model, from a build until it is saved
         self._postings: Postings | None = None
         self._ids = PackedStrings.of([])
         self._words = PackedStrings.of([])  # sorted; the matrix column of each is in _columns
@@ -56,16 +55,15 @@ class KeywordIndex:
         if self._built_for == generation and self._postings is not None:
             return
         if not self._load(generation):
-            self._build()
-            self._save(generation)
-            self._bm25 = None
+            self._save(generation, self._build())
             self._load(generation)  # read per question from the saved copy, as other processes do
             return_freed_memory()
         self._built_for = generation
 
-    def _build(self) -> None:
+    def _build(self) -> Any:
         """Read the tokens page by page as vocabulary ids: at 100k paragraphs, holding every
-        record's metadata and token strings at once took 2 GB."""
+        record's metadata and token strings at once took 2 GB. Returns bm25s's model, which
+        `_save` writes."""
         import bm25s
 
         ids: list[str] = []
@@ -86,9 +84,10 @@ class KeywordIndex:
         if ids:
             bm25.index((corpus, vocab), show_progress=False)
         bm25.vocab_dict, bm25.unique_token_ids_set = {}, set()  # packed above instead
-        self._bm25, self._ids = bm25, PackedStrings.of(ids)
+        self._ids = PackedStrings.of(ids)
         self._postings = Postings.of(bm25.scores) if ids else Postings.empty()
         self._fields = {key: Codes.of(values) for key, values in fields.items()}
+        return bm25
 
     def _folder(self, generation: str) -> Path | None:
         if self._saved_in is None or not generation.isalnum():
@@ -111,7 +110,7 @@ class KeywordIndex:
         self._fields, self._postings = fields, postings
         return True
 
-    def _save(self, generation: str) -> None:
+    def _save(self, generation: str, bm25: Any) -> None:
         """Keep the index for `generation`, dropping older ones; a failure only costs speed."""
         folder = self._folder(generation)
         if folder is None or self._saved_in is None or not len(self._ids):
@@ -122,7 +121,7 @@ class KeywordIndex:
         except OSError:
             return
         try:
-            self._bm25.save(str(building), show_progress=False)
+            bm25.save(str(building), show_progress=False)
             self._ids.save(building, "ids")
             self._words.save(building, "words")
             np.save(building / "columns.npy", self._columns)
