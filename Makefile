@@ -53,7 +53,7 @@ browser:
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
-	$(VENV)/bin/mypy store ingest assistant ui evals bench
+	$(VENV)/bin/mypy store ingest assistant ui evals bench tests
 
 format: install
 	$(VENV)/bin/ruff format .

@@ -86,7 +86,13 @@ def open_client(settings: StoreSettings) -> Any:
             ) from exc
     try:
         settings.store_path.mkdir(parents=True, exist_ok=True)
-        return chromadb.PersistentClient(path=str(settings.store_path), settings=_chroma_settings())
+        # Chroma creates its tables outside one transaction: two processes opening a new store
+        # at once can both try, and one fails with "table collections already exists".
+        with (settings.store_path / "docqa-open.lock").open("a") as handle:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+            return chromadb.PersistentClient(
+                path=str(settings.store_path), settings=_chroma_settings()
+            )
     except Exception as exc:
         raise StoreUnavailable(
             f"cannot open the store at {settings.store_path} ({exc}); check the folder's "

@@ -5,6 +5,7 @@ from __future__ import annotations
 import socket
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -18,7 +19,7 @@ from store import ChromaStore, StoreSettings  # noqa: E402
 from ui.context import Context  # noqa: E402
 
 
-def make_context(store_path: Path, **store_options: object) -> Context:
+def make_context(store_path: Path, **store_options: Any) -> Context:
     return Context(
         StoreSettings(store_path=store_path, **store_options),
         AssistantSettings(),

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import cast
 
 import pytest
 
@@ -96,7 +97,7 @@ def test_the_ingest_bench_times_pipeline_and_raw_embedders_per_configuration(
 
 
 def test_the_serve_memory_bench_answers_through_docqa_serve(data: Path, cache: Path) -> None:
-    report = serve_memory.main(
+    served = serve_memory.main(
         [
             "--data",
             str(data),
@@ -110,10 +111,11 @@ def test_the_serve_memory_bench_answers_through_docqa_serve(data: Path, cache: P
             "use",
         ]
     )
-    for figures in report["sizes"].values():
+    sizes = cast(dict[str, dict[str, float]], served["sizes"])
+    for figures in sizes.values():
         assert 0 < figures["http_s"] <= figures["first_answer_s"]
         assert 0 < figures["rss_after_3_questions_mb"] <= figures["peak_rss_mb"]
-    assert set(report["sizes"]) == {"seed", "12"}
+    assert set(sizes) == {"seed", "12"}
 
 
 def test_the_report_renders_every_result_file_it_finds(tmp_path: Path) -> None:

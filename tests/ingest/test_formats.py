@@ -186,9 +186,9 @@ def report_store(tmp_path_factory: pytest.TempPathFactory) -> Context:
         for kind, make in FORMATS.items():
             (folder / f"report-{lang}.{kind}").write_bytes(make(report))
     context = make_context(tmp_path_factory.mktemp("report-store"))
-    report = context.ingestor.ingest_paths([folder])
-    assert not report.failed, [d.error for d in report.failed]
-    assert len(report.documents) == 9
+    ingested = context.ingestor.ingest_paths([folder])
+    assert not ingested.failed, [d.error for d in ingested.failed]
+    assert len(ingested.documents) == 9
     return context
 
 

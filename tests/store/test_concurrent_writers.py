@@ -5,6 +5,9 @@ The server is started the way users start it, with `docqa chroma`.
 
 from __future__ import annotations
 
+import subprocess
+import sys
+import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -24,6 +27,18 @@ from tests.store.conftest import chroma_running, free_port
 
 WRITERS, DOCUMENTS, PARAGRAPHS = 3, 4, 25
 LOCKED = "another docqa process is writing"
+OPENERS, ROUNDS = 3, 4
+
+# Each opener waits for the same instant, then opens (and so creates) the on-disk store.
+OPEN_AT_ONCE = """
+import sys, time
+from pathlib import Path
+from store import StoreSettings
+from store.chroma_store import open_client
+path, start = sys.argv[1], float(sys.argv[2])
+time.sleep(max(0.0, start - time.time()))
+open_client(StoreSettings(store_path=Path(path))).get_or_create_collection("opened")
+"""
 
 
 @pytest.fixture(scope="module")
@@ -87,3 +102,22 @@ def test_writers_on_one_disk_store_never_lose_rows_silently(tmp_path: Path) -> N
             assert "DOCQA_CHROMA_URL" in stderr  # the fix is named
     assert stored, "no writer got the store"
     assert_store_holds(ChromaStore.open(StoreSettings(store_path=store_path)), stored)
+
+
+def test_processes_creating_one_disk_store_at_once_all_open_it(tmp_path: Path) -> None:
+    """Chroma creates its tables outside one transaction; docqa serialises the first open."""
+    for round_number in range(ROUNDS):
+        store_path = tmp_path / f"store-{round_number}"
+        start = time.time() + 3  # past every opener's import
+        openers = [
+            subprocess.Popen(
+                [sys.executable, "-c", OPEN_AT_ONCE, str(store_path), str(start)],
+                stderr=subprocess.PIPE,
+                text=True,
+                env=docqa_env(),
+            )
+            for _ in range(OPENERS)
+        ]
+        for opener in openers:
+            _, stderr = opener.communicate(timeout=120)
+            assert opener.returncode == 0, stderr
