@@ -100,6 +100,15 @@ def open_client(settings: StoreSettings) -> Any:
         ) from exc
 
 
+def keyword_folder(settings: StoreSettings) -> Path:
+    """Where built BM25 indexes are kept, one folder per store generation. A server's are
+    kept on this machine too, apart from the on-disk store's: a generation is a random token
+    that every write changes, so an index saved under it is that collection's, whichever
+    server (or port) holds it now."""
+    kind = "server-keyword-index" if settings.chroma_url else "keyword-index"
+    return Path(settings.store_path) / kind / settings.collection
+
+
 class ChromaStore:
     """Paragraph records and their vectors, one Chroma collection per embedder."""
 
@@ -117,12 +126,7 @@ class ChromaStore:
         self._session_wrote: bool | None = None  # inside writer(): whether it wrote yet
         self._generation_read: tuple[tuple[int, ...] | None, str] = (None, "")
         self._meta = self._open_meta(f"{settings.collection}-meta")
-        saved_in = (
-            None
-            if settings.chroma_url
-            else Path(settings.store_path) / "keyword-index" / settings.collection
-        )
-        self.keywords = KeywordIndex(self._primary, self.generation, saved_in)
+        self.keywords = KeywordIndex(self._primary, self.generation, keyword_folder(settings))
 
     @classmethod
     def open(cls, settings: StoreSettings) -> ChromaStore:

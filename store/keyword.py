@@ -5,8 +5,9 @@ vector, so Chroma and the keyword index can never disagree (nor after a crash). 
 matrix is built in memory from those tokens when the collection changes, never per query.
 
 Building it means reading every record's metadata back from Chroma (at 100k paragraphs, tens of
-seconds on 2 cores), so an on-disk store also keeps the built index beside it, in a folder named
-by the store generation it was built at: a process that starts on an unchanged store loads it,
+seconds on 2 cores, and more from a Chroma server), so the built index is kept on disk, in a
+folder named by the store generation it was built at: beside an on-disk store, and in the local
+store folder for a server's collection. A process that starts on an unchanged store loads it,
 memory-mapped, its score columns read per question (store/postings.py).
 
 The vocabulary, the paragraph ids and the filter fields are packed into numpy arrays
@@ -36,11 +37,9 @@ SAVED_FORMAT = "packed-1"  # a folder without this file (an older layout) is reb
 
 
 class KeywordIndex:
-    def __init__(
-        self, collection: Any, generation: Callable[[], str], saved_in: Path | None = None
-    ) -> None:
+    def __init__(self, collection: Any, generation: Callable[[], str], saved_in: Path) -> None:
         self._collection = collection
-        self._saved_in = saved_in  # where built indexes are kept (None: memory only)
+        self._saved_in = saved_in  # where built indexes are kept
         self._generation = generation
         self._lock = threading.Lock()
         self._postings: Postings | None = None
@@ -90,7 +89,7 @@ class KeywordIndex:
         return bm25
 
     def _folder(self, generation: str) -> Path | None:
-        if self._saved_in is None or not generation.isalnum():
+        if not generation.isalnum():  # an empty store has none yet
             return None
         return self._saved_in / generation
 
@@ -113,7 +112,7 @@ class KeywordIndex:
     def _save(self, generation: str, bm25: Any) -> None:
         """Keep the index for `generation`, dropping older ones; a failure only costs speed."""
         folder = self._folder(generation)
-        if folder is None or self._saved_in is None or not len(self._ids):
+        if folder is None or not len(self._ids):
             return
         try:
             self._saved_in.mkdir(parents=True, exist_ok=True)

@@ -19,7 +19,8 @@ class StoreSettings(BaseSettings):
 
     store_path: Path = Field(
         default_factory=default_store_path,
-        description="Folder of the embedded on-disk Chroma store (ignored when chroma_url is set).",
+        description="Folder of the embedded on-disk Chroma store; with chroma_url it keeps "
+        "only the BM25 index built from the server's collection.",
     )
     chroma_url: str | None = Field(
         default=None,
