@@ -86,10 +86,7 @@ def open_client(settings: StoreSettings) -> Any:
             ) from exc
     try:
         settings.store_path.mkdir(parents=True, exist_ok=True)
-        # Chroma creates its tables outside one transaction: two processes opening a new store
-        # at once can both try, and one fails with "table collections already exists".
-        with (settings.store_path / "docqa-open.lock").open("a") as handle:
-            fcntl.flock(handle, fcntl.LOCK_EX)
+        with _opening(settings.store_path):
             return chromadb.PersistentClient(
                 path=str(settings.store_path), settings=_chroma_settings()
             )
@@ -98,6 +95,21 @@ def open_client(settings: StoreSettings) -> Any:
             f"cannot open the store at {settings.store_path} ({exc}); check the folder's "
             "permissions or point DOCQA_STORE_PATH elsewhere"
         ) from exc
+
+
+@contextmanager
+def _opening(store_path: Path) -> Iterator[None]:
+    """One process at a time opens an on-disk store: Chroma creates its tables outside one
+    transaction, and two processes opening a new store at once both tried, one failing with
+    "table collections already exists"."""
+    try:
+        handle = (store_path / "docqa-open.lock").open("a")
+    except OSError:  # a read-only store: nobody can be creating it
+        yield
+        return
+    with handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        yield
 
 
 def keyword_folder(settings: StoreSettings) -> Path:
