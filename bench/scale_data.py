@@ -206,7 +206,7 @@ def build_scale_store(
     store = ChromaStore(open_client(settings), settings, embedders)
     with store.writer():  # real paragraphs through the real write path, links and all
         store.write(chosen)
-    with store.writer():  # a writer session bumps the generation: keyword indexes see it all
+    with store.writer(), store.changing():  # keyword indexes built before see the change
         write_variants(store, fresh, fresh_vectors)
     done.write_text(str(len(chosen) + len(fresh)), encoding="utf-8")
     return folder

@@ -5,12 +5,14 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import os
+import re
 import uuid
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlparse
 
 import chromadb
 import numpy as np
@@ -31,6 +33,10 @@ from store.types import Paragraph
 EMBED_BATCH = 32  # texts per embedder call (bench/ingest_rate.py times the raw embedders alike)
 _UPSERT_BATCH = 5000  # under Chroma's max batch size (5461 on disk and on a default server)
 _GENERATION_ID = "generation"
+# Ends the generation token while a change is under way. Not alphanumeric: a keyword index
+# built then is not saved (store/keyword.py), since a writer killed mid-change would leave
+# the token, and a saved index missing its last rows would be loaded by every later process.
+_WRITING_MARK = "-writing"
 
 
 class RefuseToEmbed(EmbeddingFunction[Documents]):
@@ -69,8 +75,6 @@ def _chroma_settings() -> ChromaSettings:
 
 def open_client(settings: StoreSettings) -> Any:
     if settings.chroma_url:
-        from urllib.parse import urlparse
-
         url = urlparse(settings.chroma_url)
         try:
             return chromadb.HttpClient(
@@ -108,17 +112,21 @@ def _opening(store_path: Path) -> Iterator[None]:
         yield
         return
     with handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
+        with contextlib.suppress(OSError):  # a file system without locks (some network mounts)
+            fcntl.flock(handle, fcntl.LOCK_EX)
         yield
 
 
 def keyword_folder(settings: StoreSettings) -> Path:
-    """Where built BM25 indexes are kept, one folder per store generation. A server's are
-    kept on this machine too, apart from the on-disk store's: a generation is a random token
-    that every write changes, so an index saved under it is that collection's, whichever
-    server (or port) holds it now."""
-    kind = "server-keyword-index" if settings.chroma_url else "keyword-index"
-    return Path(settings.store_path) / kind / settings.collection
+    """Where built BM25 indexes are kept, one folder per store generation (a random token that
+    every write changes), and only the newest kept. A server's are kept on this machine too,
+    per server address: two servers holding a collection of the same name would otherwise
+    delete each other's."""
+    if not settings.chroma_url:
+        return Path(settings.store_path) / "keyword-index" / settings.collection
+    url = urlparse(settings.chroma_url)
+    server = re.sub(r"[^A-Za-z0-9.-]", "_", f"{url.hostname}-{url.port or 8000}")
+    return Path(settings.store_path) / "server-keyword-index" / server / settings.collection
 
 
 class ChromaStore:
@@ -204,10 +212,9 @@ class ChromaStore:
         counter = int.from_bytes(header[24:28], "big")
         return (found.st_ino, found.st_size, found.st_mtime_ns, counter)
 
-    def _bump_generation(self) -> None:
-        self._meta.upsert(
-            ids=[_GENERATION_ID], embeddings=[[0.0]], metadatas=[{"token": uuid.uuid4().hex}]
-        )
+    def _bump_generation(self, writing: bool = False) -> None:
+        token = uuid.uuid4().hex + (_WRITING_MARK if writing else "")
+        self._meta.upsert(ids=[_GENERATION_ID], embeddings=[[0.0]], metadatas=[{"token": token}])
         self._generation_read = (None, "")
 
     @property
@@ -220,11 +227,12 @@ class ChromaStore:
     def writer(self) -> Iterator[None]:
         """Hold the single-writer lock of an on-disk store (a Chroma server needs none).
 
-        The generation is bumped when the session starts (a writer killed between its upsert
-        and its bump left rows that other processes' keyword indexes would otherwise never
-        load) and once more at its end if it wrote: not per write, since every bump makes a
-        serving process rebuild its BM25 index on its next question (tens of seconds at 100k
-        paragraphs). Meanwhile other processes find the new paragraphs by dense retrieval.
+        The generation changes before the session's first write (to a token marked as being
+        written, so a writer killed after it leaves a token no saved keyword index matches)
+        and once more at its end: not per write, since every change makes a serving process
+        rebuild its BM25 index on its next question (tens of seconds at 100k paragraphs).
+        Meanwhile other processes find the new paragraphs by dense retrieval. A session that
+        writes nothing changes nothing.
         """
         if self.settings.chroma_url:
             with self._session():
@@ -252,7 +260,6 @@ class ChromaStore:
 
     @contextmanager
     def _session(self) -> Iterator[None]:
-        self._bump_generation()
         self._session_wrote = False
         try:
             yield
@@ -261,12 +268,22 @@ class ChromaStore:
             if wrote:
                 self._bump_generation()
 
-    def _changed(self) -> None:
-        """After a write or delete: bumped now, or at the end of the writer session."""
+    @contextmanager
+    def changing(self) -> Iterator[None]:
+        """Around a write or delete (or a change made to the collections directly, as the
+        scale benchmark's bulk upserts): the generation is marked as being written before it,
+        and changed for good after it, or at the end of the writer session it is part of."""
         if self._session_wrote is None:
-            self._bump_generation()
-        else:
+            self._bump_generation(writing=True)
+            try:
+                yield
+            finally:
+                self._bump_generation()
+            return
+        if not self._session_wrote:
+            self._bump_generation(writing=True)
             self._session_wrote = True
+        yield
 
     def write(
         self, paragraphs: Sequence[Paragraph], on_progress: Callable[[int], None] | None = None
@@ -287,23 +304,23 @@ class ChromaStore:
         first_of = {key: i for i, key in reversed(list(enumerate(keys))) if key not in reusable}
         missing = sorted(first_of.values())
         fresh = self._embed([indexed_text(paragraphs[i]) for i in missing], on_progress)
-        # Secondary collections first: the primary one is what `documents()` trusts.
-        for embedder in reversed(self.embedders):
-            by_key = dict(zip((keys[i] for i in missing), fresh[embedder.name], strict=True))
-            vectors = [
-                by_key[key] if key in by_key else reusable[key][embedder.name] for key in keys
-            ]
-            embeddings = np.stack(vectors).tolist()
-            for at in range(0, len(ids), _UPSERT_BATCH):  # Chroma refuses larger batches
-                part = slice(at, at + _UPSERT_BATCH)
-                self.collections[embedder.name].upsert(
-                    ids=ids[part],
-                    embeddings=embeddings[part],
-                    documents=texts[part],
-                    metadatas=metadatas[part],
-                )
-        write_links(self._primary, find_links(self._primary, ids))
-        self._changed()
+        with self.changing():
+            # Secondary collections first: the primary one is what `documents()` trusts.
+            for embedder in reversed(self.embedders):
+                by_key = dict(zip((keys[i] for i in missing), fresh[embedder.name], strict=True))
+                vectors = [
+                    by_key[key] if key in by_key else reusable[key][embedder.name] for key in keys
+                ]
+                embeddings = np.stack(vectors).tolist()
+                for at in range(0, len(ids), _UPSERT_BATCH):  # Chroma refuses larger batches
+                    part = slice(at, at + _UPSERT_BATCH)
+                    self.collections[embedder.name].upsert(
+                        ids=ids[part],
+                        embeddings=embeddings[part],
+                        documents=texts[part],
+                        metadatas=metadatas[part],
+                    )
+            write_links(self._primary, find_links(self._primary, ids))
         return [ids[i] for i in missing]
 
     def _embed(
@@ -364,9 +381,9 @@ class ChromaStore:
     def delete(self, ids: Sequence[str]) -> None:
         if not ids:
             return
-        for collection in self.collections.values():
-            collection.delete(ids=list(ids))
-        self._changed()
+        with self.changing():
+            for collection in self.collections.values():
+                collection.delete(ids=list(ids))
 
     def delete_document(self, doc_id: str) -> int:
         ids = self.document_ids(doc_id)

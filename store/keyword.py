@@ -89,7 +89,7 @@ class KeywordIndex:
         return bm25
 
     def _folder(self, generation: str) -> Path | None:
-        if not generation.isalnum():  # an empty store has none yet
+        if not generation.isalnum():  # none yet, or a change under way: not kept
             return None
         return self._saved_in / generation
 

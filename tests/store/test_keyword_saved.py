@@ -3,6 +3,8 @@ loaded when unchanged, rebuilt after a write."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import uuid
 from pathlib import Path
 
@@ -25,6 +27,23 @@ def paragraph(n: int, text: str, lang: str = "en") -> Paragraph:
         end=len(text),
         content_hash=content_hash(text),
     )
+
+
+# A writer that dies inside its session, after a write: os._exit skips every cleanup, as a kill.
+WRITE_THEN_DIE = """
+import os, sys
+from pathlib import Path
+from store import ChromaStore, StoreSettings
+from tests.store.test_keyword_saved import paragraph
+store = ChromaStore.open(StoreSettings(store_path=Path(sys.argv[1]), embedders=("use",)))
+with store.writer():
+    store.write([paragraph(2, sys.argv[2])])
+    os._exit(9)
+"""
+
+
+def refuse_to_build() -> None:
+    raise AssertionError("the saved index should have been loaded")
 
 
 TEXTS = [
@@ -64,28 +83,59 @@ def test_a_write_makes_every_process_rebuild_and_replaces_the_saved_index(tmp_pa
     assert [p.name for p in saved] == [first.generation()]
 
 
-def test_a_writer_session_changes_the_generation_at_its_start_and_end_only(
+def test_a_writer_session_changes_the_generation_before_its_first_write_and_at_its_end(
     tmp_path: Path,
 ) -> None:
-    """A serving process rebuilds its BM25 index once per ingest, not once per write."""
+    """A serving process rebuilds its BM25 index once per ingest, not once per write; while a
+    change is under way the generation says so, and no index built then is kept."""
     store = ChromaStore.open(StoreSettings(store_path=tmp_path, embedders=("use",)))
     before = store.generation()
     seen = set()
     with store.writer():
-        started = store.generation()
+        assert store.generation() == before  # nothing written yet
         for n, text in enumerate(TEXTS, start=1):
             store.write([paragraph(n, text)])
             seen.add(store.generation())
-    assert started != before
-    assert seen == {started}  # the writes inside the session leave it alone
-    assert store.generation() != started  # ... and its end announces them
-    unchanged = store.generation()
+        store.keywords.indexed_ids()  # built mid-session ...
+        assert not (tmp_path / "keyword-index").exists()  # ... and not kept
+    assert len(seen) == 1  # one change for all the session's writes ...
+    writing = seen.pop()
+    assert writing != before and not writing.isalnum()  # ... marked as under way
+    after = store.generation()
+    assert after.isalnum() and after != before  # ... and its end announces them
     with store.writer():
-        pass  # a session that wrote nothing bumps only at its start
-    assert store.generation() != unchanged
-    outside = store.generation()
+        pass
+    assert store.generation() == after  # a session that wrote nothing changes nothing
     store.write([paragraph(9, "The Elbe flows into the North Sea at Cuxhaven.")])
-    assert store.generation() != outside  # a write outside a session bumps at once
+    assert store.generation() != after  # a write outside a session changes it at once
+    assert store.generation().isalnum()
+    store.keywords.indexed_ids()
+    saved = list((tmp_path / "keyword-index" / store.settings.collection).iterdir())
+    assert [p.name for p in saved] == [store.generation()]
+
+
+def test_a_writer_killed_mid_session_leaves_a_generation_no_saved_index_matches(
+    tmp_path: Path,
+) -> None:
+    """Its rows are in Chroma but not announced: every process rebuilds from them, and none
+    keeps an index that a later process would load without its last rows."""
+    settings = StoreSettings(store_path=tmp_path, embedders=("use",))
+    store = ChromaStore.open(settings)
+    with store.writer():
+        store.write([paragraph(1, TEXTS[0])])
+    store.keywords.indexed_ids()
+    killed = subprocess.run(
+        [sys.executable, "-c", WRITE_THEN_DIE, str(tmp_path), TEXTS[1]],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert killed.returncode == 9, killed.stderr
+
+    reader = ChromaStore.open(settings)
+    assert reader.keywords.indexed_ids() == {"doc.txt#1", "doc.txt#2"}
+    saved = list((tmp_path / "keyword-index" / settings.collection).iterdir())
+    assert all(p.name != reader.generation() for p in saved)
 
 
 def test_another_processs_write_is_seen_at_once(tmp_path: Path) -> None:
@@ -117,12 +167,15 @@ def test_a_servers_index_is_kept_locally_loaded_by_the_next_process_and_replaced
         writer.write([paragraph(n, t) for n, t in enumerate(TEXTS[:2], start=1)])
     query = tokenize("Which sea does the river flow to?", "en")
     built = writer.keywords.search(query, 5)
-    saved_in = tmp_path / "server-keyword-index" / settings.collection
+    server = chroma_server.removeprefix("http://").replace(":", "-")
+    saved_in = tmp_path / "server-keyword-index" / server / settings.collection
     assert [p.name for p in saved_in.iterdir()] == [writer.generation()]
     assert not (tmp_path / "keyword-index").exists()  # the on-disk store's stays its own
 
     reader = ChromaStore.open(settings)
-    assert reader.keywords.search(query, 5) == built
+    reader.keywords._build = refuse_to_build  # type: ignore[method-assign]  # noqa: SLF001
+    assert reader.keywords.search(query, 5) == built  # loaded, not rebuilt
+    del reader.keywords._build  # noqa: SLF001
     with writer.writer():
         writer.write([paragraph(3, TEXTS[2])])
     assert reader.keywords.indexed_ids() == {"doc.txt#1", "doc.txt#2", "doc.txt#3"}

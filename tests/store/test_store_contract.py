@@ -141,7 +141,7 @@ def store_settings(request: pytest.FixtureRequest, tmp_path: Path) -> StoreSetti
     url = request.getfixturevalue("chroma_server")
     # One collection prefix per test keeps tests on the shared server apart.
     return StoreSettings(
-        store_path=tmp_path / "unused",
+        store_path=tmp_path / "local",  # the server's saved BM25 index
         chroma_url=url,
         collection=f"t{uuid.uuid4().hex[:12]}",
     )
