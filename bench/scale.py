@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import json
 import platform
+import shutil
 import subprocess
 import sys
 import time
@@ -136,6 +137,8 @@ def chroma_server(folder: Path) -> Iterator[str]:
     finally:
         server.terminate()
         server.wait(timeout=30)
+        # Kept per server address, and the port is new every run: the next run builds anew.
+        shutil.rmtree(folder / "server-keyword-index", ignore_errors=True)
 
 
 def measure_backend(
