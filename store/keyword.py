@@ -21,6 +21,7 @@ import shutil
 import tempfile
 import threading
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -36,33 +37,74 @@ FIELDS = ("doc", "lang")  # the metadata keyword search filters on
 SAVED_FORMAT = "packed-1"  # a folder without this file (an older layout) is rebuilt
 
 
+@dataclass(frozen=True)
+class _Index:
+    """One built BM25 index; replaced whole, never changed, so a search can go on reading the
+    one it started with while a newer one is built."""
+
+    ids: PackedStrings
+    words: PackedStrings  # sorted; the matrix column of each is in `columns`
+    columns: np.ndarray
+    fields: dict[str, Codes]
+    postings: Postings
+
+
 class KeywordIndex:
+    # From this size a rebuild takes seconds (10k paragraphs: 2-3 s; 100k: 25 s on disk, up
+    # to 100 s from a server): questions are answered with the index in hand meanwhile.
+    REBUILD_BEHIND_FROM = 20_000
+
     def __init__(self, collection: Any, generation: Callable[[], str], saved_in: Path) -> None:
         self._collection = collection
         self._saved_in = saved_in  # where built indexes are kept
         self._generation = generation
-        self._lock = threading.Lock()
-        self._postings: Postings | None = None
-        self._ids = PackedStrings.of([])
-        self._words = PackedStrings.of([])  # sorted; the matrix column of each is in _columns
-        self._columns = np.zeros(0, dtype=np.int32)
-        self._fields: dict[str, Codes] = {}
+        self._lock = threading.Lock()  # guards the fields below
+        self._building = threading.Lock()  # one build at a time
+        self._index: _Index | None = None
         self._built_for: str | None = None  # the store generation it was built at
+        self._rebuilding: str | None = None  # the generation a background build is for
 
-    def _ensure_built(self) -> None:
+    def _current(self, wait: bool) -> _Index:
+        """The index for the store's generation now; without `wait`, a large index in hand
+        while its successor is built in the background (new paragraphs are found by dense
+        retrieval meanwhile; a deleted one is dropped when its record is fetched)."""
         generation = self._generation()  # changes with every write, by any process
-        if self._built_for == generation and self._postings is not None:
-            return
-        if not self._load(generation):
-            self._save(generation, self._build())
-            self._load(generation)  # read per question from the saved copy, as other processes do
-            return_freed_memory()
-        self._built_for = generation
+        with self._lock:
+            stale = self._index
+            if stale is not None and self._built_for == generation:
+                return stale
+            if not wait and stale is not None and len(stale.ids) >= self.REBUILD_BEHIND_FROM:
+                if self._rebuilding != generation:
+                    self._rebuilding = generation
+                    threading.Thread(
+                        target=self._refresh, args=(generation,), name="bm25-rebuild", daemon=True
+                    ).start()
+                return stale
+        return self._refresh(generation)
 
-    def _build(self) -> Any:
+    def _refresh(self, generation: str) -> _Index:
+        with self._building:
+            with self._lock:
+                if self._index is not None and self._built_for == generation:
+                    return self._index
+            index = self._load(generation)
+            if index is None:
+                built, bm25 = self._build()
+                self._save(generation, built, bm25)
+                del bm25
+                # Read per question from the saved copy, as other processes do.
+                index = self._load(generation) or built
+                return_freed_memory()
+            with self._lock:
+                self._index, self._built_for = index, generation
+                if self._rebuilding == generation:
+                    self._rebuilding = None
+            return index
+
+    def _build(self) -> tuple[_Index, Any]:
         """Read the tokens page by page as vocabulary ids: at 100k paragraphs, holding every
-        record's metadata and token strings at once took 2 GB. Returns bm25s's model, which
-        `_save` writes."""
+        record's metadata and token strings at once took 2 GB. Returns the index and bm25s's
+        model, which `_save` writes."""
         import bm25s
 
         ids: list[str] = []
@@ -77,42 +119,44 @@ class KeywordIndex:
                 for key in FIELDS:
                     fields[key].append(str(metadata.get(key, "")))
         words = sorted(vocab)  # before bm25s adds its empty token, which has no column
-        self._words = PackedStrings.of(words)
-        self._columns = np.array([vocab[w] for w in words], dtype=np.int32)
         bm25 = bm25s.BM25()
         if ids:
             bm25.index((corpus, vocab), show_progress=False)
-        bm25.vocab_dict, bm25.unique_token_ids_set = {}, set()  # packed above instead
-        self._ids = PackedStrings.of(ids)
-        self._postings = Postings.of(bm25.scores) if ids else Postings.empty()
-        self._fields = {key: Codes.of(values) for key, values in fields.items()}
-        return bm25
+        bm25.vocab_dict, bm25.unique_token_ids_set = {}, set()  # packed below instead
+        index = _Index(
+            ids=PackedStrings.of(ids),
+            words=PackedStrings.of(words),
+            columns=np.array([vocab[w] for w in words], dtype=np.int32),
+            fields={key: Codes.of(values) for key, values in fields.items()},
+            postings=Postings.of(bm25.scores) if ids else Postings.empty(),
+        )
+        return index, bm25
 
     def _folder(self, generation: str) -> Path | None:
         if not generation.isalnum():  # none yet, or a change under way: not kept
             return None
         return self._saved_in / generation
 
-    def _load(self, generation: str) -> bool:
+    def _load(self, generation: str) -> _Index | None:
         folder = self._folder(generation)
         if folder is None or not (folder / SAVED_FORMAT).exists():
-            return False
+            return None
         try:  # another process may be replacing it with a newer generation's
             ids = PackedStrings.load(folder, "ids")
-            words = PackedStrings.load(folder, "words")
-            columns = np.load(folder / "columns.npy", mmap_mode="r")
-            fields = {key: Codes.load(folder, key) for key in FIELDS}
-            postings = Postings.open(folder, len(ids))
+            return _Index(
+                ids=ids,
+                words=PackedStrings.load(folder, "words"),
+                columns=np.load(folder / "columns.npy", mmap_mode="r"),
+                fields={key: Codes.load(folder, key) for key in FIELDS},
+                postings=Postings.open(folder, len(ids)),
+            )
         except (OSError, ValueError):
-            return False  # the index in hand, if any, stays
-        self._ids, self._words, self._columns = ids, words, columns
-        self._fields, self._postings = fields, postings
-        return True
+            return None
 
-    def _save(self, generation: str, bm25: Any) -> None:
+    def _save(self, generation: str, index: _Index, bm25: Any) -> None:
         """Keep the index for `generation`, dropping older ones; a failure only costs speed."""
         folder = self._folder(generation)
-        if folder is None or not len(self._ids):
+        if folder is None or not len(index.ids):
             return
         try:
             self._saved_in.mkdir(parents=True, exist_ok=True)
@@ -121,10 +165,10 @@ class KeywordIndex:
             return
         try:
             bm25.save(str(building), show_progress=False)
-            self._ids.save(building, "ids")
-            self._words.save(building, "words")
-            np.save(building / "columns.npy", self._columns)
-            for key, codes in self._fields.items():
+            index.ids.save(building, "ids")
+            index.words.save(building, "words")
+            np.save(building / "columns.npy", index.columns)
+            for key, codes in index.fields.items():
                 codes.save(building, key)
             (building / SAVED_FORMAT).touch()  # last: its presence means the folder is whole
             if folder.exists():  # this generation saved in an older layout
@@ -140,25 +184,22 @@ class KeywordIndex:
 
     def indexed_ids(self) -> set[str]:
         """The paragraph ids the BM25 matrix covers now (brought up to date first)."""
-        with self._lock:
-            self._ensure_built()
-            return set(self._ids)
+        return set(self._current(wait=True).ids)
 
     def search(
         self, query_tokens: list[str], k: int, where: dict[str, str] | None = None
     ) -> list[tuple[str, float]]:
         """Paragraph ids with a positive BM25 score, best first."""
-        with self._lock:
-            self._ensure_built()
-            if self._postings is None or not len(self._ids) or not query_tokens:
-                return []
-            found = (self._words.find(token) for token in query_tokens)
-            columns = [int(self._columns[at]) for at in found if at is not None]
-            scores = self._postings.scores(columns).astype(np.float64)
-            for key, value in (where or {}).items():
-                scores[self._fields[key].rows_not(value)] = 0.0
-            top = best_first(scores, k)
-            return [(self._ids[i], float(scores[i])) for i in top if scores[i] > 0]
+        index = self._current(wait=False)
+        if not len(index.ids) or not query_tokens:
+            return []
+        found = (index.words.find(token) for token in query_tokens)
+        columns = [int(index.columns[at]) for at in found if at is not None]
+        scores = index.postings.scores(columns).astype(np.float64)
+        for key, value in (where or {}).items():
+            scores[index.fields[key].rows_not(value)] = 0.0
+        top = best_first(scores, k)
+        return [(index.ids[i], float(scores[i])) for i in top if scores[i] > 0]
 
 
 def best_first(scores: np.ndarray, k: int) -> np.ndarray:

@@ -7,8 +7,12 @@ import subprocess
 import sys
 import uuid
 from pathlib import Path
+from typing import NoReturn
+
+import pytest
 
 from store import ChromaStore, Paragraph, StoreSettings, content_hash
+from store.keyword import KeywordIndex
 from store.text import tokenize
 
 
@@ -42,7 +46,7 @@ with store.writer():
 """
 
 
-def refuse_to_build() -> None:
+def refuse_to_build() -> NoReturn:
     raise AssertionError("the saved index should have been loaded")
 
 
@@ -180,3 +184,26 @@ def test_a_servers_index_is_kept_locally_loaded_by_the_next_process_and_replaced
         writer.write([paragraph(3, TEXTS[2])])
     assert reader.keywords.indexed_ids() == {"doc.txt#1", "doc.txt#2", "doc.txt#3"}
     assert [p.name for p in saved_in.iterdir()] == [reader.generation()]
+
+
+def test_a_large_index_answers_from_the_index_in_hand_while_its_successor_is_built(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """At 100k paragraphs a rebuild takes 25 s or more: the question after an ingest must not
+    wait for it. (The threshold is lowered here so that three paragraphs count as large.)"""
+    monkeypatch.setattr(KeywordIndex, "REBUILD_BEHIND_FROM", 1)
+    store = ChromaStore.open(StoreSettings(store_path=tmp_path, embedders=("use",)))
+    with store.writer():
+        store.write([paragraph(n, t) for n, t in enumerate(TEXTS[:2], start=1)])
+    danube = "Which river flows into the Black Sea?"
+    assert [pid for pid, _ in store.keyword_search(danube, "en", 5)] != ["doc.txt#3"]
+    with store.writer():
+        store.write([paragraph(3, TEXTS[2])])
+
+    answered_before_the_rebuild = store.keyword_search(danube, "en", 5)
+
+    assert "doc.txt#3" not in {pid for pid, _ in answered_before_the_rebuild}
+    assert store.keywords.indexed_ids() == {"doc.txt#1", "doc.txt#2", "doc.txt#3"}  # waits
+    assert store.keyword_search(danube, "en", 5)[0][0] == "doc.txt#3"
+    saved = list((tmp_path / "keyword-index" / store.settings.collection).iterdir())
+    assert [p.name for p in saved] == [store.generation()]
