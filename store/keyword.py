@@ -20,6 +20,7 @@ from __future__ import annotations
 import shutil
 import tempfile
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -179,7 +180,7 @@ class KeywordIndex:
         finally:
             shutil.rmtree(building, ignore_errors=True)  # left only when the rename failed
         for old in self._saved_in.iterdir():
-            if old != folder and not old.name.startswith("."):  # others' builds in progress
+            if old != folder and (not old.name.startswith(".") or _abandoned(old)):
                 shutil.rmtree(old, ignore_errors=True)
 
     def indexed_ids(self) -> set[str]:
@@ -200,6 +201,15 @@ class KeywordIndex:
             scores[index.fields[key].rows_not(value)] = 0.0
         top = best_first(scores, k)
         return [(index.ids[i], float(scores[i])) for i in top if scores[i] > 0]
+
+
+def _abandoned(building: Path) -> bool:
+    """A build folder nobody has written to for an hour: its process was killed or exited
+    mid-build (a background rebuild is a daemon thread). Younger ones may be in progress."""
+    try:
+        return time.time() - building.stat().st_mtime > 3600
+    except OSError:
+        return False
 
 
 def best_first(scores: np.ndarray, k: int) -> np.ndarray:

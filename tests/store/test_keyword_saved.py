@@ -3,8 +3,10 @@ loaded when unchanged, rebuilt after a write."""
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
+import time
 import uuid
 from pathlib import Path
 from typing import NoReturn
@@ -207,3 +209,23 @@ def test_a_large_index_answers_from_the_index_in_hand_while_its_successor_is_bui
     assert store.keyword_search(danube, "en", 5)[0][0] == "doc.txt#3"
     saved = list((tmp_path / "keyword-index" / store.settings.collection).iterdir())
     assert [p.name for p in saved] == [store.generation()]
+
+
+def test_a_save_clears_builds_abandoned_an_hour_ago_and_leaves_younger_ones(
+    tmp_path: Path,
+) -> None:
+    """A process killed mid-build (or exiting during a background rebuild) leaves its folder."""
+    settings = StoreSettings(store_path=tmp_path, embedders=("use",))
+    saved_in = tmp_path / "keyword-index" / settings.collection
+    abandoned, in_progress = saved_in / ".building-abandoned", saved_in / ".building-now"
+    for folder in (abandoned, in_progress):
+        folder.mkdir(parents=True)
+    two_hours_ago = time.time() - 7200
+    os.utime(abandoned, (two_hours_ago, two_hours_ago))
+    store = ChromaStore.open(settings)
+    with store.writer():
+        store.write([paragraph(1, TEXTS[0])])
+
+    store.keywords.indexed_ids()
+
+    assert sorted(p.name for p in saved_in.iterdir()) == [".building-now", store.generation()]
