@@ -17,6 +17,7 @@ of memory that way, most of it bm25s's word -> id dict.
 
 from __future__ import annotations
 
+import logging
 import shutil
 import tempfile
 import threading
@@ -32,6 +33,8 @@ from store.memory import return_freed_memory
 from store.packed import Codes, PackedStrings
 from store.paging import pages
 from store.postings import Postings
+
+logger = logging.getLogger(__name__)
 
 TOKENS_KEY = "tokens"
 FIELDS = ("doc", "lang")  # the metadata keyword search filters on
@@ -63,7 +66,7 @@ class KeywordIndex:
         self._building = threading.Lock()  # one build at a time
         self._index: _Index | None = None
         self._built_for: str | None = None  # the store generation it was built at
-        self._rebuilding: str | None = None  # the generation a background build is for
+        self._rebuilding = False  # a background rebuild is under way
 
     def _current(self, wait: bool) -> _Index:
         """The index for the store's generation now; without `wait`, a large index in hand
@@ -75,31 +78,43 @@ class KeywordIndex:
             if stale is not None and self._built_for == generation:
                 return stale
             if not wait and stale is not None and len(stale.ids) >= self.REBUILD_BEHIND_FROM:
-                if self._rebuilding != generation:
-                    self._rebuilding = generation
+                if not self._rebuilding:
+                    self._rebuilding = True
                     threading.Thread(
-                        target=self._refresh, args=(generation,), name="bm25-rebuild", daemon=True
+                        target=self._rebuild_behind, name="bm25-rebuild", daemon=True
                     ).start()
                 return stale
-        return self._refresh(generation)
+        return self._refresh()
 
-    def _refresh(self, generation: str) -> _Index:
+    def _rebuild_behind(self) -> None:
+        try:
+            self._refresh()
+        except Exception:  # the index in hand serves on; the next question tries again
+            logger.exception("rebuilding the BM25 index failed")
+        finally:
+            with self._lock:
+                self._rebuilding = False
+
+    def _refresh(self) -> _Index:
+        """Bring the index up to the store's generation (read once the build lock is held: a
+        rebuild waiting behind another is for the newest, not for the one it was started at)."""
         with self._building:
+            generation = self._generation()
             with self._lock:
                 if self._index is not None and self._built_for == generation:
                     return self._index
             index = self._load(generation)
             if index is None:
                 built, bm25 = self._build()
-                self._save(generation, built, bm25)
+                if self._generation() == generation:  # else a write landed while it read
+                    self._save(generation, built, bm25)
                 del bm25
                 # Read per question from the saved copy, as other processes do.
                 index = self._load(generation) or built
+                del built
                 return_freed_memory()
             with self._lock:
                 self._index, self._built_for = index, generation
-                if self._rebuilding == generation:
-                    self._rebuilding = None
             return index
 
     def _build(self) -> tuple[_Index, Any]:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import threading
 import time
 import uuid
 from pathlib import Path
@@ -229,3 +230,39 @@ def test_a_save_clears_builds_abandoned_an_hour_ago_and_leaves_younger_ones(
     store.keywords.indexed_ids()
 
     assert sorted(p.name for p in saved_in.iterdir()) == [".building-now", store.generation()]
+
+
+def test_a_background_rebuild_that_fails_is_logged_and_tried_again_on_the_next_question(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    monkeypatch.setattr(KeywordIndex, "REBUILD_BEHIND_FROM", 1)
+    store = ChromaStore.open(StoreSettings(store_path=tmp_path, embedders=("use",)))
+    with store.writer():
+        store.write([paragraph(1, TEXTS[0])])
+    store.keywords.indexed_ids()
+    with store.writer():
+        store.write([paragraph(3, TEXTS[2])])
+    real_build = store.keywords._build  # noqa: SLF001
+
+    def chroma_went_away() -> NoReturn:
+        raise ConnectionError("the Chroma server did not answer")
+
+    store.keywords._build = chroma_went_away  # type: ignore[method-assign]  # noqa: SLF001
+    assert found("Black Sea", store) == ["doc.txt#1"]  # the index in hand
+    wait_for_background_rebuilds()
+    assert "rebuilding the BM25 index failed" in caplog.text
+
+    store.keywords._build = real_build  # type: ignore[method-assign]  # noqa: SLF001
+    assert found("Black Sea", store) == ["doc.txt#1"]  # ... and a new try behind it
+    wait_for_background_rebuilds()
+    assert found("Black Sea", store)[0] == "doc.txt#3"
+
+
+def found(question: str, store: ChromaStore) -> list[str]:
+    return [pid for pid, _ in store.keyword_search(question, "en", 5)]
+
+
+def wait_for_background_rebuilds() -> None:
+    for thread in threading.enumerate():
+        if thread.name == "bm25-rebuild":
+            thread.join(timeout=120)
