@@ -260,6 +260,9 @@ class ChromaStore:
 
     @contextmanager
     def _session(self) -> Iterator[None]:
+        if self._session_wrote is not None:  # nested (a server has no lock to refuse it)
+            yield
+            return
         self._session_wrote = False
         try:
             yield

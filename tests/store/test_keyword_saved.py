@@ -266,3 +266,22 @@ def wait_for_background_rebuilds() -> None:
     for thread in threading.enumerate():
         if thread.name == "bm25-rebuild":
             thread.join(timeout=120)
+
+
+def test_a_session_nested_in_another_leaves_the_final_change_to_the_outer_one(
+    chroma_server: str, tmp_path: Path
+) -> None:
+    settings = StoreSettings(
+        store_path=tmp_path,
+        chroma_url=chroma_server,
+        collection=f"k{uuid.uuid4().hex[:12]}",
+        embedders=("use",),
+    )
+    store = ChromaStore.open(settings)
+    with store.writer():
+        with store.writer():
+            store.write([paragraph(1, TEXTS[0])])
+        assert not store.generation().isalnum()  # still under way
+        store.write([paragraph(2, TEXTS[1])])
+    assert store.generation().isalnum()
+    assert store.keywords.indexed_ids() == {"doc.txt#1", "doc.txt#2"}
