@@ -73,14 +73,20 @@ def _chroma_settings() -> ChromaSettings:
     return ChromaSettings(anonymized_telemetry=False, allow_reset=False)
 
 
+def _server_address(chroma_url: str) -> tuple[str, int, bool]:
+    """Host, port and whether it speaks TLS."""
+    url = urlparse(chroma_url)
+    return url.hostname or "127.0.0.1", url.port or 8000, url.scheme == "https"
+
+
 def open_client(settings: StoreSettings) -> Any:
     if settings.chroma_url:
-        url = urlparse(settings.chroma_url)
+        host, port, tls = _server_address(settings.chroma_url)
         try:
             return chromadb.HttpClient(
-                host=url.hostname or "127.0.0.1",
-                port=url.port or 8000,
-                ssl=url.scheme == "https",
+                host=host,
+                port=port,
+                ssl=tls,
                 settings=_chroma_settings(),
             )
         except Exception as exc:
@@ -124,8 +130,8 @@ def keyword_folder(settings: StoreSettings) -> Path:
     delete each other's."""
     if not settings.chroma_url:
         return Path(settings.store_path) / "keyword-index" / settings.collection
-    url = urlparse(settings.chroma_url)
-    server = re.sub(r"[^A-Za-z0-9.-]", "_", f"{url.hostname}-{url.port or 8000}")
+    host, port, _ = _server_address(settings.chroma_url)
+    server = re.sub(r"[^A-Za-z0-9.-]", "_", f"{host}-{port}")
     return Path(settings.store_path) / "server-keyword-index" / server / settings.collection
 
 
