@@ -49,6 +49,16 @@ with store.writer():
 """
 
 
+def server_settings(chroma_server: str, tmp_path: Path) -> StoreSettings:
+    """A collection of its own on the shared test server; the saved index under tmp_path."""
+    return StoreSettings(
+        store_path=tmp_path,
+        chroma_url=chroma_server,
+        collection=f"k{uuid.uuid4().hex[:12]}",
+        embedders=("use",),
+    )
+
+
 def refuse_to_build() -> NoReturn:
     raise AssertionError("the saved index should have been loaded")
 
@@ -163,12 +173,7 @@ def test_a_servers_index_is_kept_locally_loaded_by_the_next_process_and_replaced
     chroma_server: str, tmp_path: Path
 ) -> None:
     """Rebuilding from a server took 27-57 s at 100k paragraphs on every `docqa serve` start."""
-    settings = StoreSettings(
-        store_path=tmp_path,
-        chroma_url=chroma_server,
-        collection=f"k{uuid.uuid4().hex[:12]}",
-        embedders=("use",),
-    )
+    settings = server_settings(chroma_server, tmp_path)
     writer = ChromaStore.open(settings)
     with writer.writer():
         writer.write([paragraph(n, t) for n, t in enumerate(TEXTS[:2], start=1)])
@@ -271,12 +276,7 @@ def wait_for_background_rebuilds() -> None:
 def test_a_session_nested_in_another_leaves_the_final_change_to_the_outer_one(
     chroma_server: str, tmp_path: Path
 ) -> None:
-    settings = StoreSettings(
-        store_path=tmp_path,
-        chroma_url=chroma_server,
-        collection=f"k{uuid.uuid4().hex[:12]}",
-        embedders=("use",),
-    )
+    settings = server_settings(chroma_server, tmp_path)
     store = ChromaStore.open(settings)
     with store.writer():
         with store.writer():
