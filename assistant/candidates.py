@@ -60,13 +60,21 @@ class SentenceVectors:
         self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
 
     def __call__(self, texts: Sequence[str]) -> np.ndarray:
-        missing = [t for t in dict.fromkeys(texts) if t not in self._cache]
+        if not texts:
+            return np.zeros((0, 1))
+        wanted = list(dict.fromkeys(texts))
+        found = {t: self._cache[t] for t in wanted if t in self._cache}
+        missing = [t for t in wanted if t not in found]
         if missing:
-            for text, vector in zip(missing, self.embedder.embed_passages(missing), strict=True):
-                self._cache[text] = vector
-            while len(self._cache) > self.capacity:
-                self._cache.popitem(last=False)
-        return np.stack([self._cache[t] for t in texts]) if texts else np.zeros((0, 1))
+            found.update(zip(missing, self.embedder.embed_passages(missing), strict=True))
+        # Least recently used goes first; the vectors returned are the ones in hand, so a text
+        # evicted by this very call (more texts than the capacity) is still answered.
+        for text in wanted:
+            self._cache[text] = found[text]
+            self._cache.move_to_end(text)
+        while len(self._cache) > self.capacity:
+            self._cache.popitem(last=False)
+        return np.stack([found[t] for t in texts])
 
 
 def _length_prior(text: str, lang: str) -> float:
