@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from assistant.types import Answer, Citation
+from assistant.types import Answer, Citation, ShortAnswer
 
 
 def citation_json(citation: Citation) -> dict[str, Any]:
@@ -20,7 +20,16 @@ def citation_json(citation: Citation) -> dict[str, Any]:
         "start": citation.start,
         "end": citation.end,
         "support": round(citation.support, 3),
+        "verified": citation.verified,
     }
+
+
+def short_answer_json(short: ShortAnswer | None) -> dict[str, Any] | None:
+    """The reader's short answer: its text, the marker of the citation it is quoted from, and
+    its offsets in that citation's paragraph."""
+    if short is None:
+        return None
+    return {"text": short.text, "citation": short.marker, "start": short.start, "end": short.end}
 
 
 def answer_json(answer: Answer, question_id: str | None = None) -> dict[str, Any]:
@@ -32,6 +41,7 @@ def answer_json(answer: Answer, question_id: str | None = None) -> dict[str, Any
         "abstained": answer.abstained,
         "confidence": round(answer.confidence, 4),
         "engine": answer.engine,
+        "short_answer": short_answer_json(answer.short_answer),
         "citations": [citation_json(c) for c in answer.citations],
         "retrieved": [
             {

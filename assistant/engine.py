@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 from typing import Any
 
@@ -10,6 +11,8 @@ from assistant.extractive import ExtractiveEngine
 from assistant.llm_engine import LLMEngine
 from assistant.llm_factory import build_llm
 from assistant.phrases import ABSTAIN, NO_DOCUMENTS
+from assistant.reader import Reader
+from assistant.reading_engine import ReaderEngine
 from assistant.retrieval import Retriever
 from assistant.settings import AssistantSettings
 from assistant.types import Answer
@@ -19,6 +22,10 @@ from store import ChromaStore, detect_language
 # One short question per language: between them they load every embedder, jieba's dictionary,
 # the keyword index and Chroma's vector indexes, all of which load on first use.
 WARM_UP_QUESTIONS = ("Who?", "Qui ?", "谁？")
+MAX_TOP_K = 50
+# Characters that show nothing: a question of only these is empty.
+_INVISIBLE = re.compile("[\u0000-\u0008\u000b-\u001f\u007f\u200b-\u200f\u2060\ufeff]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 class Assistant:
@@ -33,23 +40,48 @@ class Assistant:
         self.store = store
         self.settings = settings or AssistantSettings()
         self.retriever = Retriever(store, candidates=self.settings.candidates)
-        self.engine = ExtractiveEngine(
-            store.embedders[0],
-            abstain_below=self.settings.abstain_below,
-            max_sentences=self.settings.max_sentences,
-            stored=store.vectors,
+        self.engine: ExtractiveEngine | ReaderEngine = (
+            self._reader_engine()
+            if self.settings.engine == "reader"
+            else ExtractiveEngine(
+                store.embedders[0],
+                abstain_below=self.settings.abstain_below,
+                max_sentences=self.settings.max_sentences,
+                stored=store.vectors,
+            )
         )
         self.verifier = Verifier(store.embedders[0])
         model = llm if llm is not None else build_llm(self.settings)
         self.llm_engine = LLMEngine(model, self.verifier) if model is not None else None
+
+    def _reader_engine(self) -> ReaderEngine:
+        settings = self.settings
+        reader = Reader(
+            self.store.settings.models_path, self.store.settings.threads, settings.reader_weights
+        )
+        threshold = (
+            reader.threshold if settings.reader_threshold is None else settings.reader_threshold
+        )
+        return ReaderEngine(reader, threshold, settings.max_sentences, settings.reader_candidates)
 
     def warm_up(self) -> None:
         """Pay the first question's loading (about 5 s on 2 cores) before a user asks it."""
         for question in WARM_UP_QUESTIONS:
             self.ask(question)
 
-    def check_question(self, question: str) -> str:
-        text = (question or "").strip()
+    def check_question(self, question: object) -> str:
+        """The question as the engine reads it, or a QuestionError saying what to fix (the
+        CLI, `/ask` and `/chat` all come through here)."""
+        if not isinstance(question, str):
+            raise QuestionError(
+                f"the question must be text, not {type(question).__name__}; send a string"
+            )
+        if _SURROGATE.search(question):
+            raise QuestionError(
+                "the question holds a broken character (an unpaired UTF-16 surrogate); "
+                "retype or paste it again"
+            )
+        text = _INVISIBLE.sub("", question).strip()
         if not text:
             raise QuestionError("the question is empty; type what you want to know")
         limit = self.settings.max_question_chars
@@ -64,6 +96,8 @@ class Assistant:
         self, question: str, filters: dict[str, str] | None = None, top_k: int | None = None
     ) -> Answer:
         text = self.check_question(question)
+        if top_k is not None and not 1 <= top_k <= MAX_TOP_K:
+            raise QuestionError(f"top_k is {top_k}; ask for 1 to {MAX_TOP_K} paragraphs")
         language = detect_language(text)
         started = time.perf_counter()
         hits = self.retriever.retrieve(text, language, top_k or self.settings.top_k, filters)
@@ -91,4 +125,5 @@ class Assistant:
             },
             confidence=extract.confidence,
             engine=engine,
+            short_answer=extract.short_answer,
         )

@@ -18,7 +18,7 @@ from assistant.answer_types import answers_kind, expected_types, years_asked
 from assistant.candidates import Candidate, Scorer, StoredVectors
 from assistant.phrases import ABSTAIN, CONNECTORS, lead_in
 from assistant.question_parts import question_parts
-from assistant.types import Citation, Hit
+from assistant.types import Citation, Hit, ShortAnswer
 from store import Embedder
 from store.text import tokenize
 
@@ -36,6 +36,7 @@ class Extract:
     citations: tuple[Citation, ...]
     abstained: bool
     confidence: float
+    short_answer: ShortAnswer | None = None  # the reader engine's (assistant/reading_engine.py)
 
 
 class ExtractiveEngine:
@@ -128,9 +129,10 @@ def in_reading_order(chosen: list[Candidate]) -> list[Candidate]:
     ]
 
 
-def compose(lang: str, citations: Sequence[Citation]) -> str:
-    """Lead-in in the question's language, then each cited sentence followed by its marker,
-    with a connector before a sentence from another paragraph than the one before it."""
+def compose(lang: str, citations: Sequence[Citation], short: ShortAnswer | None = None) -> str:
+    """The short answer with its marker when there is one; the lead-in in the question's
+    language, then each cited sentence followed by its marker, with a connector before a
+    sentence from another paragraph than the one before it."""
     head = lead_in(lang, {c.paragraph.lang for c in citations})
     separator = "" if lang == "zh" else " "
     parts = []
@@ -138,4 +140,5 @@ def compose(lang: str, citations: Sequence[Citation]) -> str:
         moves_on = previous is not None and previous.paragraph.id != citation.paragraph.id
         connector = f"{CONNECTORS[lang]}{separator}" if moves_on else ""
         parts.append(f"{connector}{citation.quote} [{citation.marker}]")
-    return f"{head}{separator}{separator.join(parts)}"
+    body = f"{head}{separator}{separator.join(parts)}"
+    return body if short is None else f"{short.text} [{short.marker}]\n\n{body}"

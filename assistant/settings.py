@@ -21,6 +21,25 @@ class AssistantSettings(BaseSettings):
         description="The engine declines when its best sentence scores below this "
         "(calibrated on evals/sets/seed.jsonl).",
     )
+    engine: Literal["rules", "reader"] = Field(
+        default="rules",
+        description="Extractive answer engine: the rules engine (default), or the trained "
+        "reader (experimental: train it with `make train-reader`; README, 'The reader').",
+    )
+    reader_weights: Path = Field(
+        default=Path(__file__).parent / "models" / "reader.npz",
+        description="The reader's weights (float16 npz) and, beside them, its calibration.",
+    )
+    reader_threshold: float | None = Field(
+        default=None,
+        ge=0,
+        le=1,
+        description="The reader engine declines when no sentence gets this support; by "
+        "default the threshold calibrated with the reader (reader.json beside its weights).",
+    )
+    reader_candidates: int = Field(
+        default=40, ge=1, le=200, description="Most sentences the reader reads per question."
+    )
     max_sentences: int = Field(default=3, ge=1, le=10, description="Most sentences in an answer.")
     max_question_chars: int = Field(
         default=2000, ge=10, description="Longer questions are refused with a clear error."

@@ -31,11 +31,24 @@ class Citation:
     quote: str
     start: int
     end: int
-    support: float = 1.0  # how well the answer sentence is supported by the quote (0..1)
+    support: float = 1.0  # the reader's probability that the quote answers the question
+    verified: bool = True  # support reached the reader's threshold (and, for an LLM's
+    # sentence, the quote backs what it claims)
 
     def __post_init__(self) -> None:
         if self.paragraph.text[self.start : self.end] != self.quote:
             raise ValueError(f"citation [{self.marker}] quote is not at {self.start}:{self.end}")
+
+
+@dataclass(frozen=True)
+class ShortAnswer:
+    """The few words that answer (a date, a name, a place), as the reader found them inside
+    the sentence cited by `marker`; `start`/`end` are offsets in that citation's paragraph."""
+
+    text: str
+    marker: int
+    start: int
+    end: int
 
 
 @dataclass(frozen=True)
@@ -49,3 +62,4 @@ class Answer:
     timings: dict[str, float] = field(default_factory=dict, hash=False)
     confidence: float = 0.0
     engine: str = "extractive"  # "llm", or "extractive (fallback)" when the LLM's was unverified
+    short_answer: ShortAnswer | None = None

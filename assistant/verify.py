@@ -151,6 +151,7 @@ class Verifier:
                     start=support.quote.start,
                     end=support.quote.end,
                     support=support.score,
+                    verified=support.score >= VERIFIED_FROM,
                 )
             kept.append((statement.claim, citations[key].marker))
         separator = "" if lang == "zh" else " "

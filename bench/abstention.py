@@ -1,11 +1,14 @@
-"""Abstention on ../shared/benchdata: the 882 SQuAD 2.0 unanswerable English questions must be
-declined, answerable XQuAD (en, zh) and PIAF (fr) questions answered from their paragraph.
+"""Answers and abstention on ../shared/benchdata, through the whole pipeline (`Assistant.ask`).
 
-    python -m bench.abstention [--answerable 300] [--out bench/results/abstention.json]
+    python -m bench.abstention [--sample 300] [--out bench/results/abstention.json]
 
-Uses the cached benchdata store (bench/benchdata.py). Reports abstention accuracy (share of
-unanswerable questions declined), false abstention (share of answerable ones declined) and,
-for answered answerable questions, how often a citation is in the gold paragraph group.
+- abstention: SQuAD 2.0 unanswerable English questions (written against an XQuAD paragraph
+  that is in the store) must be declined, XQuAD English answerable ones over the same
+  paragraphs answered: abstention accuracy and false abstention;
+- answer accuracy: the first cited sentence holds a gold answer span, for XQuAD en, XQuAD zh,
+  PIAF fr, and English questions asked over the Chinese paragraphs only (gold: the Chinese
+  question's answer), with false abstention per set.
+Uses the cached benchdata store (bench/benchdata.py). `--sample` questions per set (0: all).
 """
 
 from __future__ import annotations
@@ -14,59 +17,94 @@ import argparse
 import json
 import random
 import statistics
+import time
 from collections.abc import Sequence
 from pathlib import Path
 
 from tqdm import tqdm
 
 from assistant import Assistant, AssistantSettings
-from bench.benchdata import (
-    DEFAULT_CACHE,
-    DEFAULT_DATA,
-    Query,
-    build_store,
-    load_passages,
-    load_queries,
-    passage_id,
-)
-from bench.common import write_report  # noqa: E402
+from bench.benchdata import DEFAULT_CACHE, DEFAULT_DATA, build_store, load_passages
+from bench.common import write_report
+
+UNANSWERABLE = "squad2 unanswerable"
+SETS = ("xquad en", "xquad zh", "piaf fr", "en over zh")
 
 
-def sample_questions(queries: Sequence[Query], answerable: int, seed: int = 7) -> list[Query]:
-    """Every unanswerable question, and `answerable` answerable ones spread over fr/en/zh."""
+def load_sets(data: Path, sample: int, seed: int = 7) -> dict[str, list[dict]]:
+    """Per set: {question, answers, filters, answerable}; the same sample for every engine."""
     rng = random.Random(seed)
-    out = [q for q in queries if not q.answerable]
-    for lang in ("en", "zh", "fr"):
-        pool = [q for q in queries if q.answerable and q.lang == lang]
-        out += rng.sample(pool, min(len(pool), answerable // 3))
-    return out
+    rows = [json.loads(line) for line in (data / "queries.jsonl").open(encoding="utf-8")]
+    by_qid = {r["qid"]: r for r in rows}
 
-
-def run(assistant: Assistant, questions: Sequence[Query], groups: dict[str, str]) -> dict:
-    rows = []
-    for q in tqdm(questions, desc="abstention"):
-        answer = assistant.ask(q.question)
-        cited = {groups[passage_id(c.paragraph.id)] for c in answer.citations}
-        rows.append((q, answer.abstained, q.gold_group in cited))
-    return summarize(rows)
-
-
-def summarize(rows: list[tuple[Query, bool, bool]]) -> dict:
-    def share(values: list[bool]) -> float | None:
-        return round(statistics.fmean(values), 3) if values else None
-
-    report: dict[str, dict[str, float | int | None]] = {}
-    for name in ("en", "zh", "fr", "all"):
-        mine = [r for r in rows if name in ("all", r[0].lang)]
-        unanswerable = [abstained for q, abstained, _ in mine if not q.answerable]
-        answerable = [(abstained, gold) for q, abstained, gold in mine if q.answerable]
-        report[name] = {
-            "unanswerable": len(unanswerable),
-            "answerable": len(answerable),
-            "abstention_accuracy": share(unanswerable),
-            "false_abstention": share([a for a, _ in answerable]),
-            "answered_cites_gold": share([g for a, g in answerable if not a]),
+    def ask(r: dict, answers: list[str], filters: dict | None = None) -> dict:
+        return {
+            "question": r["question"],
+            "answers": answers,
+            "filters": filters,
+            "answerable": r["answerable"],
         }
+
+    sets = {
+        UNANSWERABLE: [ask(r, []) for r in rows if not r["answerable"]],
+        "xquad en": [
+            ask(r, r["answers"]) for r in rows if r["source"] == "xquad" and r["lang"] == "en"
+        ],
+        "xquad zh": [
+            ask(r, r["answers"]) for r in rows if r["source"] == "xquad" and r["lang"] == "zh"
+        ],
+        "piaf fr": [ask(r, r["answers"]) for r in rows if r["lang"] == "fr" and r["answerable"]],
+        "en over zh": [
+            ask(r, by_qid[r["qid"].replace(":en:", ":zh:")]["answers"], {"lang": "zh"})
+            for r in rows
+            if r["source"] == "xquad" and r["lang"] == "en"
+        ],
+    }
+    return {
+        name: rng.sample(items, sample) if 0 < sample < len(items) else items
+        for name, items in sets.items()
+    }
+
+
+def figures(declined: list[bool], holding: list[bool], answerable: bool) -> dict:
+    """Share declined, and share answered with the gold span in the first cited sentence."""
+    correct = [not d and h for d, h in zip(declined, holding, strict=True)]
+    return {
+        "declined": round(statistics.fmean(declined), 3),
+        "answer_accuracy": round(statistics.fmean(correct), 3) if answerable else None,
+    }
+
+
+def run(assistant: Assistant, sets: dict[str, list[dict]], thresholds: Sequence[float]) -> dict:
+    """Each set's figures at the assistant's own threshold, and at each of `thresholds` above
+    it (a question is declined when the reader's best support is below the threshold; the
+    first citation is the best sentence whatever the threshold)."""
+    report: dict[str, dict] = {}
+    for name, items in sets.items():
+        rows, seconds = [], []
+        for item in tqdm(items, desc=name):
+            started = time.perf_counter()
+            answer = assistant.ask(item["question"], filters=item["filters"])
+            seconds.append(time.perf_counter() - started)
+            first = answer.citations[0].quote if answer.citations else ""
+            holds = any(a in first for a in item["answers"])
+            rows.append((answer.abstained, answer.confidence, holds))
+        answerable = items[0]["answerable"]
+        holding = [h for _, _, h in rows]
+        report[name] = {
+            "questions": len(items),
+            **figures([d for d, _, _ in rows], holding, answerable),
+            "p50_ms": round(1000 * statistics.median(seconds), 1),
+            "at_threshold": {
+                str(t): figures([d or c < t for d, c, _ in rows], holding, answerable)
+                for t in thresholds
+            },
+        }
+    unanswerable, answerable = report[UNANSWERABLE], report["xquad en"]
+    report["abstention"] = {
+        "abstention_accuracy": unanswerable["declined"],
+        "false_abstention": answerable["declined"],
+    }
     return report
 
 
@@ -74,19 +112,17 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
     parser.add_argument("--cache", type=Path, default=DEFAULT_CACHE)
-    parser.add_argument("--answerable", type=int, default=300, help="answerable questions")
-    parser.add_argument("--unanswerable", type=int, default=0, help="cap (0: all 882)")
+    parser.add_argument("--sample", type=int, default=300, help="questions per set (0: all)")
+    parser.add_argument(
+        "--thresholds", default="", help="comma-separated reader thresholds to report besides"
+    )
     parser.add_argument("--out", type=Path, default=None)
     args = parser.parse_args(argv)
 
-    passages = load_passages(args.data)
-    store, cached = build_store(passages, ("use", "e5"), args.cache)
-    questions = sample_questions(load_queries(args.data), args.answerable)
-    if args.unanswerable:
-        kept = [q for q in questions if not q.answerable][: args.unanswerable]
-        questions = kept + [q for q in questions if q.answerable]
-    groups = {p.pid: p.group for p in passages}
-    report = run(Assistant(store, AssistantSettings()), questions, groups)
+    store, cached = build_store(load_passages(args.data), ("use", "e5"), args.cache)
+    thresholds = [float(t) for t in args.thresholds.split(",") if t]
+    sets = load_sets(args.data, args.sample)
+    report = run(Assistant(store, AssistantSettings()), sets, thresholds)
     for embedder in cached:
         embedder.save()
     print(json.dumps(report, indent=2))

@@ -7,12 +7,24 @@ later runs reuse them.
 
 from pathlib import Path
 
-from bench import ingest_rate, plots, scale, seed, serve_memory, ui_concurrency, ui_startup
+from bench import (
+    abstention,
+    ingest_rate,
+    models,
+    plots,
+    scale,
+    seed,
+    serve_memory,
+    ui_concurrency,
+    ui_startup,
+)
 
 RESULTS = Path("bench/results")
 
 if __name__ == "__main__":
     seed.main()
+    models.main(["--out", str(RESULTS / "models.json")])
+    abstention.main(["--out", str(RESULTS / "abstention.json")])
     ui_startup.main()
     ui_concurrency.main()
     ingest_rate.main(["--out", str(RESULTS / "ingest.json")])

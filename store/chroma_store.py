@@ -156,7 +156,9 @@ class ChromaStore:
 
     @classmethod
     def open(cls, settings: StoreSettings) -> ChromaStore:
-        embedders = [load_embedder(key, settings.threads) for key in settings.embedders]
+        embedders = [
+            load_embedder(key, settings.threads, settings.models_path) for key in settings.embedders
+        ]
         return cls(open_client(settings), settings, embedders)
 
     def _open_collection(self, name: str, embedder: Embedder) -> Any:

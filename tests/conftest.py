@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import socket
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -12,6 +14,9 @@ import pytest
 from ui.offline import apply_offline_env
 
 apply_offline_env()
+# The int8 graphs built from installed weights go to a folder of this test session (and of the
+# docqa processes the tests start), never to the user's data folder.
+os.environ.setdefault("DOCQA_MODELS_PATH", tempfile.mkdtemp(prefix="docqa-models-"))
 
 from assistant import Assistant, AssistantSettings  # noqa: E402
 from ingest import Ingestor, IngestSettings, default_corpus  # noqa: E402

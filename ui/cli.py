@@ -222,19 +222,50 @@ def eval_command(set_path: Path | None, out: Path | None, report: Path | None) -
     show_default=True,
     help="Ingest the shipped seed documents first when the store is empty.",
 )
+@click.option(
+    "--auth",
+    envvar="DOCQA_AUTH",
+    default=None,
+    metavar="USER:PASS",
+    help="Require this login for the page, its events and the API (env DOCQA_AUTH).",
+)
 @translate_errors
-def serve(host: str, port: int, ingest_default: bool) -> None:
+def serve(host: str, port: int, ingest_default: bool, auth: str | None) -> None:
     """Start the chat UI on http://HOST:PORT."""
     from store.memory import tune_malloc_for_serving
     from ui.app import launch
 
+    login = parse_login(auth)
+    warning = exposure_warning(host, login)
+    if warning:
+        click.secho(warning, fg="red", bold=True, err=True)
     tune_malloc_for_serving()  # before the store, the models and the UI start their threads
     context = Context.from_env()
     if ingest_default and context.store.count() == 0:
         print_ingest_report(context.ingestor.ingest_paths([default_corpus()]))
     # Models, jieba and indexes load while the UI starts, not on the first user's question.
     threading.Thread(target=context.assistant.warm_up, name="warm-up", daemon=True).start()
-    launch(context, host=host, port=port)
+    launch(context, host=host, port=port, auth=login)
+
+
+def parse_login(auth: str | None) -> tuple[str, str] | None:
+    if auth is None:
+        return None
+    user, colon, password = auth.partition(":")
+    if not colon or not user or not password:
+        raise click.BadParameter("give the login as USER:PASS", param_hint="--auth")
+    return user, password
+
+
+def exposure_warning(host: str, login: tuple[str, str] | None) -> str | None:
+    """A loud line when the UI is reachable beyond this machine with no login."""
+    if login is not None or host in {"127.0.0.1", "localhost", "::1"} or host.startswith("127."):
+        return None
+    return (
+        f"WARNING: serving on {host} with no login: anyone who reaches this address can read "
+        "your documents, upload and remove them. Add --auth USER:PASS (or DOCQA_AUTH), or "
+        "bind to 127.0.0.1."
+    )
 
 
 @main.command()

@@ -16,9 +16,6 @@ from store import Paragraph
 from ui.labels import labels
 
 NEAREST_SHOWN = 3
-# A citation whose support is below this is shown as unverified (the quote may not back the
-# sentence); the extractive engine's quotes have support 1.0, an LLM engine's may not.
-VERIFIED_FROM = 0.5
 
 _MARKER = re.compile(r"\[(\d+)\]")
 # Markdown punctuation, plus `$` (LaTeX delimiters) and `.` (`1992.` would start a list).
@@ -42,7 +39,8 @@ def escape_markdown(text: str) -> str:
 
 
 def is_verified(citation: Citation) -> bool:
-    return citation.support >= VERIFIED_FROM
+    """The reader's support for the quote reached its threshold (the engines decide)."""
+    return citation.verified
 
 
 def citation_link(citation: Citation, turn: int = 0) -> str:
@@ -73,8 +71,13 @@ def markdown_with_links(text: str, citations: Iterable[Citation], turn: int = 0)
 
 
 def answer_markdown(answer: Answer, upto: int | None = None, turn: int = 0) -> str:
-    """The answer's text (or its first `upto` characters) for the chat, markers linked."""
+    """The answer's text (or its first `upto` characters) for the chat, markers linked, the
+    short answer it leads with in bold."""
     text = answer.text if upto is None else answer.text[:upto]
+    short = answer.short_answer
+    if short is not None and text.startswith(f"{short.text} [{short.marker}]"):
+        rest = markdown_with_links(text[len(short.text) :], answer.citations, turn)
+        return f"**{escape_markdown(short.text)}**{rest}"
     return markdown_with_links(text, answer.citations, turn)
 
 
@@ -117,17 +120,21 @@ class Span:
     verified: bool = True
 
 
-def marked_text(text: str, spans: Sequence[Span]) -> str:
-    """The paragraph escaped, each span in `<mark id="cite-n">`.
+def marked_text(text: str, spans: Sequence[Span], short: tuple[int, int] | None = None) -> str:
+    """The paragraph escaped, each span in `<mark id="cite-n">`, the short answer's characters
+    (`short`, inside a span) in `<strong class="dq-short">` within their mark.
 
     Overlapping spans are cut at every span boundary: each piece is marked once, and the piece
     where span n starts carries its id (a second span starting there gets an empty anchor).
     A piece covered by an unverified span is marked `dq-unverified`.
     """
-    bounds = sorted({0, len(text)} | {s.start for s in spans} | {s.end for s in spans})
+    edges = set(short) if short else set()
+    bounds = sorted({0, len(text)} | {s.start for s in spans} | {s.end for s in spans} | edges)
     out: list[str] = []
     for left, right in zip(bounds, bounds[1:], strict=False):
         piece = escape(text[left:right])
+        if short and short[0] <= left and right <= short[1]:
+            piece = f'<strong class="dq-short">{piece}</strong>'
         covering = [s for s in spans if s.start <= left and right <= s.end]
         if not covering:
             out.append(piece)
@@ -174,8 +181,10 @@ def paragraph_card(
     css: str = "",
     translations: Sequence[Paragraph] = (),
     language: str = "en",
+    short: tuple[int, int] | None = None,
 ) -> str:
-    """A paragraph with where it comes from, its marked spans, and its translations beside it."""
+    """A paragraph with where it comes from, its marked spans (the short answer in bold
+    inside its sentence), and its translations beside it."""
     words = labels(language)
     badges = "".join(status_badge(s, words) for s in sorted(spans, key=lambda s: s.marker))
     section = (
@@ -183,7 +192,7 @@ def paragraph_card(
     )
     text = (
         f'<p class="dq-text" lang="{escape(paragraph.lang)}">'
-        f"{marked_text(paragraph.text, spans)}</p>"
+        f"{marked_text(paragraph.text, spans, short)}</p>"
     )
     if translations:
         beside = "".join(translation_block(t, words) for t in translations)
@@ -211,8 +220,21 @@ def cited_cards(citations: Sequence[Citation], answer: Answer | None = None) -> 
         spans.setdefault(c.paragraph.id, []).append(Span(c.marker, c.start, c.end, is_verified(c)))
     translations = translations_by_paragraph(answer.retrieved) if answer else {}
     language = answer.language if answer else "en"
+    short = answer.short_answer if answer else None
+    short_at = {
+        c.paragraph.id: (short.start, short.end)
+        for c in citations
+        if short is not None and c.marker == short.marker
+    }
     return [
-        paragraph_card(paragraphs[pid], spans[pid], "dq-cited", translations.get(pid, ()), language)
+        paragraph_card(
+            paragraphs[pid],
+            spans[pid],
+            "dq-cited",
+            translations.get(pid, ()),
+            language,
+            short_at.get(pid),
+        )
         for pid in paragraphs
     ]
 

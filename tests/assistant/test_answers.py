@@ -268,6 +268,16 @@ def check_contract(payload: dict[str, object], answer: Answer) -> None:
         assert row["section"] == citation.paragraph.section
         assert row["page"] is None
         assert row["text"][row["start"] : row["end"]] == row["quote"]
+        assert 0.0 <= row["support"] <= 1.0
+    short = payload["short_answer"]
+    if answer.short_answer is None:
+        assert short is None
+    else:
+        assert isinstance(short, dict)
+        cited = next(c for c in answer.citations if c.marker == short["citation"])
+        assert cited.paragraph.text[short["start"] : short["end"]] == short["text"]
+        assert cited.start <= short["start"] < short["end"] <= cited.end  # inside its sentence
+        assert str(payload["answer"]).startswith(f"{short['text']} [{short['citation']}]")
     retrieved = payload["retrieved"]
     assert isinstance(retrieved, list)
     assert [r["paragraph_id"] for r in retrieved] == [h.paragraph.id for h in answer.retrieved]

@@ -1,4 +1,5 @@
-"""The abstention bench runs end to end on a tiny benchdata-shaped set (real models, Chroma)."""
+"""The answers-and-abstention bench runs end to end on a tiny benchdata-shaped set (real models,
+real Chroma, the trained reader)."""
 
 from __future__ import annotations
 
@@ -6,32 +7,61 @@ import json
 from pathlib import Path
 
 from bench import abstention
-from tests.bench.tiny_benchdata import write_benchdata
+from tests.bench.tiny_benchdata import write_jsonl
 
 PASSAGES = [
-    ("x:1:en", "x:1", "en", "Rhine", "The Rhine flows from the Swiss Alps to the North Sea."),
-    ("x:1:zh", "x:1", "zh", "莱茵河", "莱茵河从瑞士阿尔卑斯山流向北海。"),
-    ("p:1:fr", "p:1", "fr", "Lyon", "Lyon est la troisième ville de France par sa population."),
+    ("xquad:1:en", "xquad:1", "en", "The Rhine flows from the Swiss Alps to the North Sea."),
+    ("xquad:1:zh", "xquad:1", "zh", "莱茵河从瑞士阿尔卑斯山流向北海。"),
+    ("piaf:1", "piaf:1", "fr", "Lyon est la troisième ville de France par sa population."),
 ]
+# (qid, lang, source, question, answers, answerable)
 QUERIES = [
-    ("q1", "en", "Where does the Rhine flow to?", "x:1", None, True),
-    ("q2", "zh", "莱茵河流向哪里？", "x:1", None, True),
-    ("q3", "fr", "Quelle est la troisième ville de France ?", "p:1", None, True),
-    ("u1", "en", "In what year did the Danube reach the Black Sea?", None, None, False),
+    ("xquad:en:1", "en", "xquad", "Where does the Rhine flow to?", ["the North Sea"], True),
+    ("xquad:zh:1", "zh", "xquad", "莱茵河流向哪里？", ["北海"], True),
+    ("piaf:1", "fr", "piaf", "Quelle est la troisième ville de France ?", ["Lyon"], True),
+    (
+        "squad:1",
+        "en",
+        "squad2-dev-unanswerable",
+        "In what year did the Danube reach the Black Sea?",
+        [],
+        False,
+    ),
 ]
 
 
-def test_the_abstention_bench_reports_both_rates_per_language(tmp_path: Path) -> None:
-    data = write_benchdata(tmp_path / "data", PASSAGES, QUERIES)
+def test_the_bench_reports_answer_accuracy_per_set_and_abstention(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    data.mkdir()
+    write_jsonl(
+        data / "passages.jsonl",
+        [
+            {"pid": p, "group": g, "lang": lang, "source": "t", "title": "", "text": text}
+            for p, g, lang, text in PASSAGES
+        ],
+    )
+    write_jsonl(
+        data / "queries.jsonl",
+        [
+            {
+                "qid": q,
+                "lang": lang,
+                "source": source,
+                "question": text,
+                "answers": answers,
+                "answerable": answerable,
+            }
+            for q, lang, source, text, answers, answerable in QUERIES
+        ],
+    )
     out = tmp_path / "abstention.json"
 
-    abstention.main(
-        ["--data", str(data), "--cache", str(tmp_path / "cache"), "--answerable", "3"]
-        + ["--out", str(out)]
-    )
+    abstention.main(["--data", str(data), "--cache", str(tmp_path / "cache"), "--out", str(out)])
 
     report = json.loads(out.read_text(encoding="utf-8"))
-    assert report["all"]["unanswerable"] == 1 and report["all"]["answerable"] == 3
-    assert report["en"]["abstention_accuracy"] == 1.0  # the Danube is named nowhere
-    for name in ("en", "zh", "fr", "all"):
-        assert report[name]["false_abstention"] is not None
+    for name in abstention.SETS:
+        assert report[name]["questions"] == 1
+        assert 0.0 <= report[name]["answer_accuracy"] <= 1.0
+    assert report["squad2 unanswerable"]["answer_accuracy"] is None
+    assert report["abstention"]["abstention_accuracy"] == 1.0  # the Danube is named nowhere
+    assert report["xquad en"]["answer_accuracy"] == 1.0  # one sentence, holding the answer

@@ -16,12 +16,12 @@ def free_port() -> int:
 
 
 @contextmanager
-def running_app(context: Context) -> Iterator[str]:
+def running_app(context: Context, auth: tuple[str, str] | None = None) -> Iterator[str]:
     """The real app served on a free loopback port; yields its URL, closes it afterwards."""
     from ui.app import launch
 
     port = free_port()
-    app = launch(context, host="127.0.0.1", port=port, prevent_thread_lock=True)
+    app = launch(context, host="127.0.0.1", port=port, auth=auth, prevent_thread_lock=True)
     try:
         yield f"http://127.0.0.1:{port}/"
     finally:

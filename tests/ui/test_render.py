@@ -11,6 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from assistant import Answer, Assistant, Citation, Hit
+from assistant.types import ShortAnswer
 from store import Paragraph, content_hash
 from ui import render
 
@@ -221,10 +222,10 @@ def test_real_answers_render_their_citations(seeded_assistant: Assistant, questi
 # -- verification, translations, pages, the copy text ------------------------------------------
 
 
-def test_a_low_support_citation_is_shown_as_unverified() -> None:
+def test_an_unverified_citation_is_shown_as_unverified() -> None:
     para = paragraph("Alpha is one. Beta is two.")
     sure = cite(1, para, "Alpha is one.")
-    unsure = Citation(2, para, "Beta is two.", 14, 26, support=0.3)
+    unsure = Citation(2, para, "Beta is two.", 14, 26, support=0.3, verified=False)
     out = render.evidence_html(answer("a [1] b [2]", (sure, unsure)))
     assert '<mark id="cite-1">Alpha is one.</mark>' in out
     assert '<mark id="cite-2" class="dq-unverified">Beta is two.</mark>' in out
@@ -243,16 +244,23 @@ def test_markers_and_the_panel_carry_the_answers_number_in_the_chat() -> None:
     )
 
 
-def test_support_at_the_threshold_counts_as_verified() -> None:
-    para = paragraph("Alpha is one.")
-    at = Citation(1, para, "Alpha is one.", 0, 13, support=render.VERIFIED_FROM)
-    assert render.is_verified(at)
-    assert not render.is_verified(Citation(1, para, "Alpha is one.", 0, 13, support=0.49))
+def test_the_short_answer_is_bold_in_the_chat_and_inside_its_highlighted_sentence() -> None:
+    para = paragraph("Intro. The CICA had 26 members in 2014.")
+    citation = cite(1, para, "The CICA had 26 members in 2014.")
+    short = ShortAnswer("26 members", 1, para.text.index("26"), para.text.index(" in"))
+    text = "26 members [1]\n\nAccording to the documents: The CICA had 26 members in 2014. [1]"
+    shown = replace(answer(text, (citation,)), short_answer=short)
+
+    assert render.answer_markdown(shown).startswith("**26 members**")
+    assert (
+        '<mark id="cite-1">The CICA had </mark><mark class="dq-cont"><strong class="dq-short">'
+        '26 members</strong></mark><mark class="dq-cont"> in 2014.</mark>'
+    ) in render.evidence_html(shown)
 
 
 def test_the_status_speaks_the_answers_language() -> None:
     para = paragraph("亚信会议有26个成员国。", lang="zh")
-    unsure = Citation(1, para, para.text, 0, len(para.text), support=0.1)
+    unsure = Citation(1, para, para.text, 0, len(para.text), support=0.1, verified=False)
     out = render.evidence_html(answer("x [1]", (unsure,), language="zh"))
     assert "未核实" in out
 
@@ -287,7 +295,7 @@ def test_page_zero_means_no_page() -> None:
 def test_the_copy_text_holds_the_question_answer_and_each_source() -> None:
     para = paragraph("First. The CICA had 26 members.", ordinal=4, section="Intro", page=2)
     sure = cite(1, para, "The CICA had 26 members.")
-    unsure = Citation(2, para, "First.", 0, 6, support=0.2)
+    unsure = Citation(2, para, "First.", 0, 6, support=0.2, verified=False)
     text = render.answer_with_sources(answer("It had 26 [1] first [2]", (sure, unsure)))
     assert text == (
         "Question: q?\n\nIt had 26 [1] first [2]\n\nSources:\n"

@@ -1,0 +1,157 @@
+"""The reader's answer engine (experimental, `DOCQA_ENGINE=reader`): a model we train picks the
+sentences that answer and the short answer inside the best one, and declines below its
+calibrated threshold.
+
+The reader (assistant/reader.py, trained with `make train-reader`) reads the question with each
+candidate sentence of the retrieved evidence; the engine cites the best sentence, one more for
+each part of a multi-part question, and another paragraph's sentence when the reader is nearly
+as sure of it; the answer leads with the short answer. It is not the default: the first reader
+trained (README, "The reader") does worse than the rules engine on abstention and across
+languages, so the rules engine (assistant/extractive.py) answers until a reader beats it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from assistant.extractive import Extract, compose
+from assistant.phrases import ABSTAIN
+from assistant.question_parts import question_parts
+from assistant.reader import Reader, Reading
+from assistant.reader_input import text_before
+from assistant.retrieval import matches
+from assistant.sentences import Sentence, split_sentences
+from assistant.types import Citation, Hit, ShortAnswer
+from store import Paragraph
+
+PART_POOL = 8  # a part of the question is read against the best sentences for the whole
+SECOND_PARAGRAPH = 0.9  # another paragraph's sentence is cited when this close to the best
+WHOLE_SENTENCE = 0.8  # a "short" answer this much of its sentence adds nothing: left out
+_EDGES = " \t\n,;:.!?，。；：！？、()（）«»\"“”'"
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A sentence of a retrieved paragraph or of one of its translations the filters allow."""
+
+    hit: Hit
+    paragraph: Paragraph
+    sentence: Sentence
+
+    @property
+    def context(self) -> str:
+        return text_before(self.paragraph.text, self.sentence.start)
+
+
+def candidate_sentences(
+    hits: Sequence[Hit], filters: dict[str, str] | None, limit: int
+) -> list[Candidate]:
+    """At most `limit` candidates, best hit first (a lower hit is cut first)."""
+    out = [
+        Candidate(hit, paragraph, sentence)
+        for hit in hits
+        for paragraph in (hit.paragraph, *hit.translations)
+        if paragraph is hit.paragraph or matches(paragraph, filters)
+        for sentence in split_sentences(paragraph.text)
+    ]
+    return out[:limit]
+
+
+@dataclass(frozen=True)
+class Read:
+    candidate: Candidate
+    reading: Reading
+
+
+class ReaderEngine:
+    def __init__(self, reader: Reader, threshold: float, max_sentences: int, limit: int) -> None:
+        self.reader = reader
+        self.threshold = threshold
+        self.max_sentences = max_sentences
+        self.limit = limit
+
+    def read(
+        self, question: str, hits: Sequence[Hit], filters: dict[str, str] | None = None
+    ) -> list[Read]:
+        """Every candidate sentence with the reader's verdict, the most likely answer first."""
+        candidates = candidate_sentences(hits, filters, self.limit)
+        readings = self.reader.read(question, [(c.context, c.sentence.text) for c in candidates])
+        reads = [Read(c, r) for c, r in zip(candidates, readings, strict=True)]
+        return sorted(reads, key=lambda r: -r.reading.support)
+
+    def select(self, question: str, lang: str, reads: list[Read]) -> list[Read]:
+        """The best sentence; the best one for each other part of the question; then another
+        paragraph's sentence the reader is nearly as sure of."""
+        if not reads or reads[0].reading.support < self.threshold:
+            return []
+        chosen = [reads[0]]
+        parts = question_parts(question, lang)
+        if len(parts) > 1:
+            pool = reads[:PART_POOL]
+            for part in parts:
+                readings = self.reader.read(
+                    part, [(r.candidate.context, r.candidate.sentence.text) for r in pool]
+                )
+                best, reading = max(zip(pool, readings, strict=True), key=lambda p: p[1].support)
+                if reading.support >= self.threshold and best not in chosen:
+                    chosen.append(best)
+        bar = max(self.threshold, SECOND_PARAGRAPH * reads[0].reading.support)
+        for read in reads[1:]:
+            if len(chosen) >= self.max_sentences or read.reading.support < bar:
+                break
+            # Another sentence of a chosen paragraph, or its translation, says it again.
+            if all(read.candidate.hit is not c.candidate.hit for c in chosen):
+                chosen.append(read)
+        return chosen
+
+    def answer(
+        self, question: str, lang: str, hits: Sequence[Hit], filters: dict[str, str] | None = None
+    ) -> Extract:
+        reads = self.read(question, hits, filters)
+        confidence = reads[0].reading.support if reads else 0.0
+        chosen = self.select(question, lang, reads)
+        if not chosen:
+            return Extract(ABSTAIN[lang], (), True, confidence)
+        citations = tuple(
+            Citation(
+                marker=n,
+                paragraph=r.candidate.paragraph,
+                quote=r.candidate.sentence.text,
+                start=r.candidate.sentence.start,
+                end=r.candidate.sentence.end,
+                support=r.reading.support,
+                verified=r.reading.support >= self.threshold,
+            )
+            for n, r in enumerate(in_reading_order(chosen), start=1)
+        )
+        short = short_answer(chosen[0], citations[0])
+        return Extract(compose(lang, citations, short), citations, False, confidence, short)
+
+
+def short_answer(best: Read, citation: Citation) -> ShortAnswer | None:
+    """The reader's span in the best sentence, trimmed of punctuation; none when it is most of
+    the sentence (the sentence is the answer)."""
+    if best.reading.span is None:
+        return None
+    start, end = best.reading.span
+    sentence = best.candidate.sentence.text
+    while start < end and sentence[start] in _EDGES:
+        start += 1
+    while end > start and sentence[end - 1] in _EDGES:
+        end -= 1
+    if end <= start or end - start > WHOLE_SENTENCE * len(sentence):
+        return None
+    offset = best.candidate.sentence.start
+    return ShortAnswer(sentence[start:end], citation.marker, offset + start, offset + end)
+
+
+def in_reading_order(chosen: list[Read]) -> list[Read]:
+    """The best sentence first, then the others as they stand in their documents."""
+    first, rest = chosen[0], chosen[1:]
+
+    def position(r: Read) -> tuple[str, int, int]:
+        p = r.candidate.paragraph
+        return (p.doc_id, p.ordinal, r.candidate.sentence.start)
+
+    return [first, *sorted(rest, key=position)]

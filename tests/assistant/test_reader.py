@@ -1,0 +1,118 @@
+"""The reader's runtime and engine plumbing, with a small reader made from e5's first layer and
+seeded random heads (these tests are about plumbing: loading offline, windows, spans, the
+answer contract; the trained reader's quality is measured by bench/ and README)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from assistant import Assistant, AssistantSettings, answer_json
+from assistant.reader import Reader
+from assistant.reader_input import SENTENCE_TOKENS, windows
+from store.e5_weights import load_e5_file
+from store.onnx_encoder import layer_names
+from ui.context import Context
+
+SENTENCES = [
+    ("", "La CICA est un forum multinational de coopération en Asie."),
+    ("La CICA est un forum.", "Le premier sommet s'est tenu à Almaty en juin 2002."),
+    ("", "亚信会议有26个成员国。"),
+]
+LONG = " ".join(f"La phrase numéro {n} parle de la sécurité en Asie," for n in range(30)) + "."
+
+
+def small_reader(folder: Path, threshold: float = 0.5) -> Path:
+    """reader.npz and reader.json as `make train-reader` writes them, with one e5 layer."""
+    file = load_e5_file()
+    names = ["emb.pos", "emb.type", "emb.ln.w", "emb.ln.b", *layer_names(0)]
+    rng = np.random.default_rng(7)
+    tensors = {name: file.tensor(name) for name in names}
+    tensors |= {
+        "head.answer.w": rng.normal(0, 0.05, (1, 384)),
+        "head.answer.b": np.zeros(1),
+        "head.span.w": rng.normal(0, 0.05, (2, 384)),
+        "head.span.b": np.zeros(2),
+    }
+    weights = folder / "reader.npz"
+    halves = {k: np.asarray(v, np.float16) for k, v in tensors.items()}
+    np.savez_compressed(weights, **halves)  # type: ignore[arg-type]
+    calibration = {"threshold": threshold, "false_abstention": 0.05, "layers": 1}
+    weights.with_suffix(".json").write_text(json.dumps(calibration), encoding="utf-8")
+    return weights
+
+
+@pytest.fixture(scope="module")
+def weights(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return small_reader(tmp_path_factory.mktemp("reader"))
+
+
+def test_the_reader_builds_offline_and_reads_each_candidate(
+    weights: Path, tmp_path: Path, no_network: None
+) -> None:
+    reader = Reader(tmp_path / "models", threads=1, weights=weights)
+    readings = reader.read("Où s'est tenu le premier sommet ?", [*SENTENCES, ("", LONG)])
+
+    assert len(readings) == 4
+    assert list((tmp_path / "models").glob("reader-*-int8.onnx"))
+    assert reader.layers == 1 and reader.threshold == 0.5
+    for (_, sentence), reading in zip([*SENTENCES, ("", LONG)], readings, strict=True):
+        assert 0.0 < reading.support < 1.0
+        assert reading.span is not None
+        start, end = reading.span
+        assert 0 <= start < end <= len(sentence)
+
+
+def test_a_long_sentence_is_read_in_overlapping_windows_that_cover_it(weights: Path) -> None:
+    tokenizer = Reader(Path(weights).parent / "models", 1, weights).encoder.tokenizer
+    assert len(tokenizer.ids([LONG])[0]) > 2 * SENTENCE_TOKENS
+    parts = windows(tokenizer, "Avant.", LONG)
+
+    assert len(parts) >= 3
+    assert parts[0][2] == 0 and parts[0][0] == "Avant."
+    for before, text, offset in parts:
+        assert LONG[offset : offset + len(text)] == text
+        assert len(tokenizer.ids([text])[0]) <= SENTENCE_TOKENS
+        assert before.endswith(LONG[:offset][-20:])  # the text before the window leads to it
+    ends = [offset + len(text) for _, text, offset in parts]
+    assert ends[-1] == len(LONG.rstrip(".")) + 1 or LONG.endswith(parts[-1][1])
+    assert all(b[2] < a for a, b in zip(ends, parts[1:], strict=False))  # overlapping
+    assert windows(tokenizer, "", SENTENCES[0][1]) == [("", SENTENCES[0][1], 0)]
+
+
+def test_missing_weights_say_how_to_get_them(tmp_path: Path) -> None:
+    with pytest.raises(FileNotFoundError, match="make train-reader"):
+        Reader(tmp_path, weights=tmp_path / "reader.npz")
+
+
+def reader_assistant(context: Context, weights: Path, threshold: float) -> Assistant:
+    settings = AssistantSettings(engine="reader", reader_weights=weights)
+    return Assistant(context.store, settings.model_copy(update={"reader_threshold": threshold}))
+
+
+def test_the_reader_engine_answers_with_a_short_answer_inside_its_cited_sentence(
+    seeded_context: Context, weights: Path
+) -> None:
+    answer = reader_assistant(seeded_context, weights, 0.0).ask("亚信会议有多少个成员国？")
+
+    assert not answer.abstained and answer.citations
+    payload = answer_json(answer)
+    for row in payload["citations"]:
+        assert row["text"][row["start"] : row["end"]] == row["quote"]
+        assert row["verified"] is True
+    short = payload["short_answer"]
+    if short is not None:
+        cited = answer.citations[short["citation"] - 1]
+        assert cited.start <= short["start"] < short["end"] <= cited.end
+        assert cited.paragraph.text[short["start"] : short["end"]] == short["text"]
+        assert answer.text.startswith(f"{short['text']} [{short['citation']}]")
+
+
+def test_the_reader_engine_declines_when_no_sentence_reaches_its_threshold(
+    seeded_context: Context, weights: Path
+) -> None:
+    answer = reader_assistant(seeded_context, weights, 1.0).ask("亚信会议有多少个成员国？")
+    assert answer.abstained and answer.citations == () and answer.short_answer is None

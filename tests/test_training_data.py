@@ -1,0 +1,49 @@
+"""The reader's training data from ../shared/qa-train: held-out articles never trained on,
+positives holding their answer, negatives never holding it (pure Python: no torch)."""
+
+from __future__ import annotations
+
+import itertools
+
+import pytest
+
+from training.reader_data import Record, held_out_groups, read_records, split, training_examples
+
+
+@pytest.fixture(scope="module")
+def records() -> list[Record]:
+    return read_records()
+
+
+def test_held_out_questions_come_from_paragraphs_never_trained_on(records: list[Record]) -> None:
+    train, held = split(records)
+    assert {r.lang for r in held} == {"en", "fr", "zh"}
+    assert not {r.paragraph for r in train} & {r.paragraph for r in held}
+    for lang in ("en", "zh"):  # the languages with unanswerable questions hold some out
+        assert sum(1 for r in held if r.lang == lang and not r.answers) >= 50
+
+
+def test_positives_hold_their_answer_and_negatives_never_do(records: list[Record]) -> None:
+    train, _ = split(records)
+    by_id = {r.qid: r for r in train}
+    examples = list(itertools.islice(training_examples(train), 3000))
+    assert {e.lang for e in examples} >= {"en"}
+    assert {e.label for e in examples} == {0, 1}
+    for example in examples:
+        record = by_id[example.qid]
+        answers = {record.paragraph[a:b] for a, b in record.answers}
+        if example.label:
+            assert example.span is not None
+            start, end = example.span
+            assert example.sentence[start:end] in answers
+        else:
+            assert not any(a in example.sentence for a in answers)
+
+
+def test_each_held_out_group_is_every_sentence_of_one_paragraph(records: list[Record]) -> None:
+    _, held = split(records)
+    groups = list(itertools.islice(held_out_groups(held), 200))
+    assert groups
+    for group in groups:
+        assert len({e.qid for e in group}) == 1
+        assert sum(e.label for e in group) <= 1

@@ -1,0 +1,52 @@
+"""`docqa serve --auth USER:PASS`: without the login no page, event or API call is served; a
+loud warning when the UI is bound beyond loopback with no login."""
+
+from __future__ import annotations
+
+import json
+import urllib.error
+import urllib.request
+
+import click
+import pytest
+from gradio_client import Client
+
+from tests.ui import running_app
+from ui.cli import exposure_warning, parse_login
+from ui.context import Context
+
+LOGIN = ("reader", "s3cret-pass")
+
+
+def status_of(url: str, data: bytes | None = None) -> int:
+    request = urllib.request.Request(url, data=data, headers={"Content-Type": "application/json"})
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return int(response.status)
+    except urllib.error.HTTPError as error:
+        return int(error.code)
+
+
+def test_without_the_login_nothing_is_served(seeded_context: Context) -> None:
+    with running_app(seeded_context, auth=LOGIN) as url:
+        assert status_of(url + "config") == 401
+        body = json.dumps({"data": ["Qui ?"]}).encode()
+        assert status_of(url + "gradio_api/call/ask", body) == 401
+        with pytest.raises(Exception):  # noqa: B017 (gradio_client's error varies by version)
+            Client(url, verbose=False)
+        client = Client(url, auth=LOGIN, verbose=False)
+        result = client.predict("亚信会议有多少个成员国？", api_name="/ask")
+        assert result["language"] == "zh"
+
+
+def test_binding_beyond_loopback_without_a_login_is_warned_loudly() -> None:
+    warning = exposure_warning("0.0.0.0", None)
+    assert warning is not None and "--auth" in warning and "0.0.0.0" in warning
+    assert exposure_warning("0.0.0.0", LOGIN) is None
+    assert exposure_warning("127.0.0.1", None) is None
+
+
+def test_a_login_without_a_colon_is_refused() -> None:
+    assert parse_login("a:b:c") == ("a", "b:c")
+    with pytest.raises(click.BadParameter, match="USER:PASS"):
+        parse_login("nocolon")
