@@ -4,6 +4,7 @@ positives holding their answer, negatives never holding it (pure Python: no torc
 from __future__ import annotations
 
 import itertools
+from pathlib import Path
 
 import pytest
 
@@ -47,3 +48,8 @@ def test_each_held_out_group_is_every_sentence_of_one_paragraph(records: list[Re
     for group in groups:
         assert len({e.qid for e in group}) == 1
         assert sum(e.label for e in group) <= 1
+
+
+def test_missing_training_data_is_named_not_read_as_empty(tmp_path: Path) -> None:
+    with pytest.raises(FileNotFoundError, match="qa-train"):
+        read_records(tmp_path)

@@ -51,8 +51,14 @@ class Record:
 
 
 def read_records(data: Path = DATA) -> list[Record]:
+    files = sorted(data.glob("*.jsonl.gz"))
+    if not files:
+        raise FileNotFoundError(
+            f"no training data in {data}: the reader trains on ../shared/qa-train beside the "
+            "project (its README lists the sources)"
+        )
     records = []
-    for path in sorted(data.glob("*.jsonl.gz")):
+    for path in files:
         with gzip.open(path, "rt", encoding="utf-8") as handle:
             for line in handle:
                 r = json.loads(line)
