@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import stat
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
@@ -9,6 +10,13 @@ from pathlib import Path
 from ingest.errors import EmptyDocument, FileTooLarge, UnreadableText, UnsupportedFormat
 
 _CONTROL_OK = {"\n", "\r", "\t", "\f"}
+_FILE_KINDS = {
+    stat.S_IFIFO: "a named pipe (FIFO)",
+    stat.S_IFCHR: "a character device",
+    stat.S_IFBLK: "a block device",
+    stat.S_IFSOCK: "a socket",
+    stat.S_IFDIR: "a folder",
+}
 LIKELY_ENCODINGS = ["utf_16", "cp1252", "latin_1", "gb18030", "big5", "shift_jis", "euc_jp"]
 
 
@@ -34,8 +42,18 @@ def check_size(name: str, size: int, max_bytes: int) -> None:
 
 
 def read_limited(path: Path, max_bytes: int) -> bytes:
+    """The file's bytes, refused before reading when it is not a regular file (a FIFO would
+    block, a device never end) or over the limit; read at most to the limit (a file may grow)."""
+    mode = path.stat().st_mode
+    if not stat.S_ISREG(mode):
+        kind = _FILE_KINDS.get(stat.S_IFMT(mode), "not a regular file")
+        raise UnsupportedFormat(
+            f"{path.name} is {kind}, not a regular file; docqa reads regular files only"
+        )
     check_size(path.name, path.stat().st_size, max_bytes)
-    data = path.read_bytes()
+    with path.open("rb") as handle:
+        data = handle.read(max_bytes + 1)
+    check_size(path.name, len(data), max_bytes)
     if not data.strip():
         raise EmptyDocument(f"{path.name} is empty; there is nothing to ingest")
     return data

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -55,15 +56,32 @@ class IngestReport:
 
 
 def iter_files(paths: Iterable[Path]) -> Iterator[Path]:
-    """Files to ingest: files as given, folders walked for the formats docqa reads."""
+    """Files to ingest: files as given, folders walked for the formats docqa reads. A walk
+    never leaves its folder: symbolic links to folders are not followed, and a link to a file
+    outside the folder (/etc/passwd named notes.txt) is passed over."""
     for path in paths:
         if not path.exists():
+            if path.is_symlink():
+                raise FileNotFoundError(
+                    f"{path} is a symbolic link that leads nowhere (broken, or a loop); "
+                    "give the file it should point to"
+                )
             raise FileNotFoundError(f"{path} does not exist; check the path")
         if path.is_dir():
-            yield from sorted(
-                p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in READERS
-            )
+            yield from sorted(walk_inside(path))
         else:
+            yield path
+
+
+def walk_inside(folder: Path) -> Iterator[Path]:
+    root = folder.resolve()
+    for directory, _, names in os.walk(folder, followlinks=False):
+        for name in names:
+            path = Path(directory) / name
+            if path.suffix.lower() not in READERS or not path.is_file():
+                continue  # other formats, FIFOs, devices, broken links
+            if path.is_symlink() and not path.resolve().is_relative_to(root):
+                continue
             yield path
 
 
