@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import itertools
 import os
 import re
 import uuid
@@ -31,6 +32,7 @@ from store.translations import find_links, linked_ids, write_links
 from store.types import Paragraph
 
 EMBED_BATCH = 32  # texts per embedder call (bench/ingest_rate.py times the raw embedders alike)
+_HASHES_PER_READ = 5_000  # indexed-text hashes per Chroma read (SQLite variables)
 _UPSERT_BATCH = 5000  # under Chroma's max batch size (5461 on disk and on a default server)
 _GENERATION_ID = "generation"
 # Ends the generation token while a change is under way. Not alphanumeric: a keyword index
@@ -351,9 +353,15 @@ class ChromaStore:
         if not hashes:
             return {}
         found: dict[str, dict[str, np.ndarray]] = {}
-        for name, collection in self.collections.items():
+        ordered = sorted(hashes)
+        # Each hash is an SQL variable: SQLite refuses a statement with more than ~32k
+        # (`docqa ingest` of a file of 100,000 one-line paragraphs aborted).
+        chunks = [
+            ordered[at : at + _HASHES_PER_READ] for at in range(0, len(ordered), _HASHES_PER_READ)
+        ]
+        for (name, collection), chunk in itertools.product(self.collections.items(), chunks):
             result = collection.get(
-                where={INDEXED_HASH_KEY: {"$in": sorted(hashes)}},
+                where={INDEXED_HASH_KEY: {"$in": chunk}},
                 include=["embeddings", "metadatas"],
             )
             for vector, metadata in zip(result["embeddings"], result["metadatas"], strict=True):
