@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Protocol, TypeVar
 
 import numpy as np
 
@@ -18,8 +19,9 @@ from assistant.answer_types import answers_kind, expected_types, years_asked
 from assistant.candidates import Candidate, Scorer, StoredVectors
 from assistant.phrases import ABSTAIN, CONNECTORS, lead_in
 from assistant.question_parts import question_parts
+from assistant.sentences import Sentence
 from assistant.types import Citation, Hit, ShortAnswer
-from store import Embedder
+from store import Embedder, Paragraph
 from store.text import tokenize
 
 NEAR_DUPLICATE = 0.85  # cosine above which a second sentence says the same thing again
@@ -120,7 +122,20 @@ class ExtractiveEngine:
         return Extract(compose(lang, citations), citations, False, confidence)
 
 
-def in_reading_order(chosen: list[Candidate]) -> list[Candidate]:
+class Placed(Protocol):
+    """A chosen sentence (either engine's): where it stands in its document."""
+
+    @property
+    def paragraph(self) -> Paragraph: ...
+
+    @property
+    def sentence(self) -> Sentence: ...
+
+
+P = TypeVar("P", bound=Placed)
+
+
+def in_reading_order(chosen: list[P]) -> list[P]:
     """The best sentence first, then the others as they stand in their documents."""
     first, rest = chosen[0], chosen[1:]
     return [

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
-from assistant.reader_input import Pair, encode_pair, windows
+from assistant.reader_input import Pair, encode_pair, question_tokens, windows
 from store.e5_runtime import Encoder
 
 MODELS = Path(__file__).parent / "models"
@@ -70,8 +70,9 @@ class Reader:
     def read(self, question: str, candidates: Sequence[tuple[str, str]]) -> list[Reading]:
         """One reading per (text before the sentence, sentence): a long sentence's best window."""
         tokenizer = self.encoder.tokenizer
+        asked = question_tokens(tokenizer, question)
         parts = [
-            (index, offset, encode_pair(tokenizer, question, before, text))
+            (index, offset, encode_pair(tokenizer, asked, before, text))
             for index, (context, sentence) in enumerate(candidates)
             for before, text, offset in windows(tokenizer, context, sentence)
         ]

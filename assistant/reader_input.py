@@ -26,8 +26,14 @@ class Pair:
     spans: list[tuple[int, int]]  # character span in the sentence of each sentence token
 
 
-def encode_pair(tokenizer: E5Tokenizer, question: str, context: str, sentence: str) -> Pair:
-    question_ids = tokenizer.ids([question])[0][:QUESTION_TOKENS]
+def question_tokens(tokenizer: E5Tokenizer, question: str) -> list[int]:
+    """The question's ids as every pair holds them (tokenized once for all its candidates)."""
+    return tokenizer.ids([question])[0][:QUESTION_TOKENS]
+
+
+def encode_pair(
+    tokenizer: E5Tokenizer, question_ids: list[int], context: str, sentence: str
+) -> Pair:
     context_ids = tokenizer.ids([context])[0][-CONTEXT_TOKENS:] if context.strip() else []
     tokens = tokenizer.tokens(sentence)
     sentence_ids = tokens.ids[:SENTENCE_TOKENS]

@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from assistant.extractive import Extract, compose
+from assistant.extractive import Extract, compose, in_reading_order
 from assistant.phrases import ABSTAIN
 from assistant.question_parts import question_parts
 from assistant.reader import Reader, Reading
@@ -62,6 +62,14 @@ def candidate_sentences(
 class Read:
     candidate: Candidate
     reading: Reading
+
+    @property
+    def paragraph(self) -> Paragraph:
+        return self.candidate.paragraph
+
+    @property
+    def sentence(self) -> Sentence:
+        return self.candidate.sentence
 
 
 class ReaderEngine:
@@ -144,14 +152,3 @@ def short_answer(best: Read, citation: Citation) -> ShortAnswer | None:
         return None
     offset = best.candidate.sentence.start
     return ShortAnswer(sentence[start:end], citation.marker, offset + start, offset + end)
-
-
-def in_reading_order(chosen: list[Read]) -> list[Read]:
-    """The best sentence first, then the others as they stand in their documents."""
-    first, rest = chosen[0], chosen[1:]
-
-    def position(r: Read) -> tuple[str, int, int]:
-        p = r.candidate.paragraph
-        return (p.doc_id, p.ordinal, r.candidate.sentence.start)
-
-    return [first, *sorted(rest, key=position)]

@@ -19,16 +19,18 @@ import math
 import random
 import time
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import torch
 from torch import nn
 
-from assistant.reader_input import encode_pair
+from assistant.reader_input import encode_pair, question_tokens
 from store.e5_runtime import shared_tokenizer
 from store.e5_tokenizer import E5Tokenizer
 from store.e5_weights import load_e5_file
 from store.onnx_encoder import layer_names
+from training.calibrate_reader import auc
 from training.reader_data import (
     Example,
     held_out_groups,
@@ -117,15 +119,16 @@ class Reader(nn.Module):
         return {k: v.detach().float().numpy() for k, v in out.items()}
 
 
-def encode(tokenizer: E5Tokenizer, e: Example) -> tuple[list[int], int, int, int]:
-    """ids, label, start and end token positions (-1 for negatives or an answer cut off)."""
-    pair = encode_pair(tokenizer, e.question, e.context, e.sentence)
+def encode(tokenizer: E5Tokenizer, e: Example) -> tuple[list[int], int, int, int, int]:
+    """ids, label, start and end token positions (-1 for negatives or an answer cut off), and
+    the position of the sentence's first token."""
+    pair = encode_pair(tokenizer, question_tokens(tokenizer, e.question), e.context, e.sentence)
     start = end = -1
     if e.span is not None:
         inside = [i for i, (a, b) in enumerate(pair.spans) if b > e.span[0] and a < e.span[1]]
         if inside:
             start, end = pair.first + inside[0], pair.first + inside[-1]
-    return pair.ids, e.label, start, end
+    return pair.ids, e.label, start, end, pair.first
 
 
 def batches(encoded: list, size: int, rng: random.Random) -> list[list]:
@@ -168,7 +171,7 @@ def evaluate(model: Reader, tokenizer: E5Tokenizer, groups: list[list[Example]])
     """Per language: AUC of answer vs other sentences, top sentence accuracy and span exact
     match on answerable questions, and each question's best score (for calibration)."""
     model.eval()
-    rows = []
+    rows: list[tuple[Any, ...]] = []
     for group in groups:
         encoded = [encode(tokenizer, e) for e in group]
         ids, mask, *_ = tensors(encoded, tokenizer.pad)
@@ -178,9 +181,7 @@ def evaluate(model: Reader, tokenizer: E5Tokenizer, groups: list[list[Example]])
         gold = next((i for i, e in enumerate(group) if e.label), None)
         exact = False
         if gold is not None and best == gold and encoded[gold][2] >= 0:
-            first = encode_pair(
-                tokenizer, group[gold].question, group[gold].context, group[gold].sentence
-            ).first
+            first = encoded[gold][4]
             s = span[best, :, 0].clone()
             e = span[best, :, 1].clone()
             s[:first] = e[:first] = -1e4
@@ -200,23 +201,13 @@ def evaluate(model: Reader, tokenizer: E5Tokenizer, groups: list[list[Example]])
         negatives = [s for r in mine for i, s in enumerate(r[5]) if i != r[6]]
         report[lang] = {
             "questions": len(mine),
-            "auc": round(_auc(positives, negatives), 4),
+            "auc": round(auc(positives, negatives), 4),
             "top_sentence": round(float(np.mean([r[3] for r in answerable])), 4),
             "span_exact": round(float(np.mean([r[4] for r in answerable])), 4),
             "best_answerable": [r[2] for r in answerable],
             "best_unanswerable": [r[2] for r in mine if not r[1]],
         }
     return report
-
-
-def _auc(positives: list[float], negatives: list[float]) -> float:
-    if not positives or not negatives:
-        return float("nan")
-    neg = np.sort(np.asarray(negatives))
-    ranks = np.searchsorted(neg, positives, side="left") + 0.5 * (
-        np.searchsorted(neg, positives, side="right") - np.searchsorted(neg, positives, side="left")
-    )
-    return float(np.mean(ranks / len(neg)))
 
 
 def main() -> None:
