@@ -74,21 +74,22 @@ class Assistant:
         CLI, `/ask` and `/chat` all come through here)."""
         if not isinstance(question, str):
             raise QuestionError(
-                f"the question must be text, not {type(question).__name__}; send a string"
+                f"The question must be text, not {type(question).__name__}: send a string."
             )
         if _SURROGATE.search(question):
             raise QuestionError(
-                "the question holds a broken character (an unpaired UTF-16 surrogate); "
-                "retype or paste it again"
+                "The question holds a broken character (an unpaired UTF-16 surrogate): "
+                "retype it or paste it again."
             )
         text = _INVISIBLE.sub("", question).strip()
         if not text:
-            raise QuestionError("the question is empty; type what you want to know")
+            raise QuestionError("The question is empty: type what you want to know.")
         limit = self.settings.max_question_chars
         if len(text) > limit:
             raise QuestionError(
-                f"the question is {len(text):,} characters long; the limit is {limit:,} "
-                "(DOCQA_MAX_QUESTION_CHARS): ask about one thing at a time"
+                f"The question is {len(text):,} characters long and the limit is {limit:,}: "
+                "shorten it, or ask about one thing at a time.",
+                setting="DOCQA_MAX_QUESTION_CHARS",
             )
         return text
 
@@ -97,7 +98,7 @@ class Assistant:
     ) -> Answer:
         text = self.check_question(question)
         if top_k is not None and not 1 <= top_k <= MAX_TOP_K:
-            raise QuestionError(f"top_k is {top_k}; ask for 1 to {MAX_TOP_K} paragraphs")
+            raise QuestionError(f"top_k is {top_k}: ask for 1 to {MAX_TOP_K} paragraphs.")
         language = detect_language(text)
         started = time.perf_counter()
         hits = self.retriever.retrieve(text, language, top_k or self.settings.top_k, filters)

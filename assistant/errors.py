@@ -2,7 +2,15 @@
 
 
 class QuestionError(ValueError):
-    """The question cannot be answered as given (empty, too long)."""
+    """The question cannot be answered as given (empty, too long).
+
+    The message is for whoever asked (capitalised, no settings named); `setting` names the
+    environment variable behind a limit, for the CLI and logs to add.
+    """
+
+    def __init__(self, message: str, setting: str | None = None) -> None:
+        super().__init__(message)
+        self.setting = setting
 
 
 class LLMUnavailable(RuntimeError):

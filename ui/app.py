@@ -10,7 +10,7 @@ apply_offline_env()
 
 import gradio as gr  # noqa: E402
 
-from ui.chat_tab import ChatTab  # noqa: E402
+from ui.chat_tab import PRIVATE, ChatTab  # noqa: E402
 from ui.context import Context  # noqa: E402
 from ui.documents_tab import DocumentsTab  # noqa: E402
 from ui.eval_tab import EvalTab  # noqa: E402
@@ -51,6 +51,13 @@ class DocqaApp:
                 self.eval_tab.layout()
             self.chat_tab.wire(app)
             self.documents_tab.wire(app, document_filter=self.chat_tab.document)
+            # The Chat tab's line about what is loaded follows every upload and removal.
+            self.documents_tab.table.change(
+                self.chat_tab.corpus,
+                None,
+                [self.chat_tab.corpus_line, self.chat_tab.examples],
+                **PRIVATE,
+            )
             self.eval_tab.wire()
         return app
 

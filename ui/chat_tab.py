@@ -9,19 +9,24 @@ from typing import Any
 import gradio as gr
 
 from assistant import Answer, QuestionError, answer_json
+from ingest import default_corpus
 from store import StoreError, detect_language
 from ui import render
 from ui.context import Context
+from ui.render_corpus import corpus_html
 
 ALL = "all"
 LANGUAGES = [("All languages", ALL), ("Français", "fr"), ("中文", "zh"), ("English", "en")]
+# One question per language that the default corpus answers (a test asks each); shown while
+# that corpus is loaded.
 EXAMPLES = [
     "Combien de pays membres comptait la CICA en 2014 ?",
     "亚信会议有多少个成员国？",
-    "Where is the CICA secretariat?",
+    "Who proposed the idea of CICA?",
 ]
 ENGINES = [("Extractive: answers are sentences quoted from the documents", "extractive")]
 REVEAL_JS = "() => { window.docqaReveal && window.docqaReveal(); }"
+FORGET_JS = "() => { window.docqaForget && window.docqaForget(); }"
 COPY_JS = "(text) => { window.docqaCopy && window.docqaCopy(text); }"
 STREAM_PAUSE_S = 0.04  # between streamed sentences: enough to see the answer grow
 ECHO_CHARS = 300  # a refused (too long) question is echoed this far
@@ -37,8 +42,8 @@ def message(role: str, content: str) -> dict[str, str]:
     return {"role": role, "content": content}
 
 
-def warning(text: str) -> dict[str, str]:
-    return message("assistant", f"⚠️ {render.escape_markdown(text)}")
+def seed_documents() -> set[str]:
+    return {path.name for path in default_corpus().iterdir() if path.is_file()}
 
 
 def search_filters(language: str | None, document: str | None) -> dict[str, str] | None:
@@ -64,6 +69,16 @@ class ChatTab:
             question, filters=search_filters(language, document), top_k=int(top_k or 0) or None
         )
 
+    def take(self, question: str | None) -> tuple[Any, str]:
+        """The box's question, checked before anything else: a refused one stays in the box
+        (to be trimmed) and is explained in a transient notice, never in the chat."""
+        try:
+            self.context.assistant.check_question(question)
+        except QuestionError as exc:
+            gr.Warning(str(exc), title="Not asked")
+            return gr.skip(), ""
+        return "", question or ""
+
     def chat(
         self,
         question: str,
@@ -71,29 +86,34 @@ class ChatTab:
         language: str = ALL,
         document: str = ALL,
         top_k: int | None = None,
-    ) -> Iterator[tuple[list[dict[str, Any]], Any, Any]]:
+    ) -> Iterator[tuple[Any, Any, Any]]:
         """Stream the answer into the chat sentence by sentence, then show its evidence.
 
         Yields (history, evidence panel, answer with sources as plain text for the clipboard).
+        An empty `question` means the box refused it: nothing changes. Errors are notices
+        (gr.Error): the chat goes back to how it was.
         """
-        history = list(history or [])
-        turn = sum(1 for m in history if m.get("role") == "assistant")  # this answer's number
-        shown = (question or "").strip()
-        if shown:
-            shown = shown if len(shown) <= ECHO_CHARS else shown[:ECHO_CHARS] + "…"
-            history.append(message("user", render.escape_markdown(shown)))
+        if not question:
+            yield gr.skip(), gr.skip(), gr.skip()
+            return
+        before = list(history or [])
+        turn = sum(1 for m in before if m.get("role") == "assistant")  # this answer's number
         try:
             text = self.context.assistant.check_question(question)
         except QuestionError as exc:
-            yield [*history, warning(str(exc))], gr.skip(), gr.skip()
-            return
-        pending = message("assistant", "…")
-        yield [*history, pending], render.searching_html(detect_language(text)), ""
+            raise gr.Error(str(exc), title="Not asked") from exc
+        shown = text if len(text) <= ECHO_CHARS else text[:ECHO_CHARS] + "…"
+        history = [*before, message("user", render.escape_markdown(shown))]
+        yield (
+            [*history, message("assistant", "…")],
+            render.searching_html(detect_language(text)),
+            "",
+        )
         try:
             answer = self.ask(text, language, document, top_k)
         except (QuestionError, StoreError) as exc:
-            yield [*history, warning(str(exc))], render.waiting_html(), ""
-            return
+            yield before, render.waiting_html(), ""
+            raise gr.Error(str(exc), title="No answer") from exc
         *growing, _ = render.stream_cuts(answer.text)
         for cut in growing:
             reply = message("assistant", render.answer_markdown(answer, cut, turn))
@@ -102,6 +122,12 @@ class ChatTab:
         final = message("assistant", render.answer_markdown(answer, turn=turn))
         evidence = render.evidence_html(answer, turn)
         yield [*history, final], evidence, render.answer_with_sources(answer)
+
+    def corpus(self) -> tuple[str, Any]:
+        """What is loaded, and the example questions while the default corpus is."""
+        documents = self.context.store.documents()
+        seeded = seed_documents() <= {d.doc_id for d in documents}
+        return corpus_html(documents), gr.Row(visible=seeded)
 
     def ask_api(
         self, question: str, language: str = ALL, document: str = ALL, top_k: int = 0
@@ -133,17 +159,22 @@ class ChatTab:
     def layout(self) -> None:
         with gr.Tab("Chat", id="chat"), gr.Row(equal_height=False):
             with gr.Column(scale=11):
+                self.corpus_line = gr.HTML(elem_id="dq-corpus-line")
+                with gr.Row(elem_id="dq-examples") as self.examples:
+                    self.example_buttons = [
+                        gr.Button(q, size="sm", elem_classes="dq-example") for q in EXAMPLES
+                    ]
                 self.chatbot = gr.Chatbot(
                     show_label=False,
-                    height=500,
+                    height=440,
                     latex_delimiters=[],
                     feedback_options=None,
                     buttons=["copy"],
-                    placeholder="Answers cite their sources as **[1]**: hover a marker to read "
-                    "the cited sentence, click it to find it in the evidence panel.",
+                    placeholder="Answers cite their sources as **[1]**: hover, focus or tap a "
+                    "marker to see the cited sentence, click it to find it in the evidence panel.",
                     elem_id="dq-chat",
                 )
-                with gr.Row():
+                with gr.Row(elem_id="dq-ask-row"):
                     self.question = gr.Textbox(
                         placeholder="Ask a question… / Posez une question… / 请提问…",
                         show_label=False,
@@ -153,13 +184,17 @@ class ChatTab:
                         elem_id="dq-question",
                     )
                     self.send = gr.Button("Ask", variant="primary", scale=1, elem_id="dq-send")
+                limit = self.context.assistant_settings.max_question_chars
+                gr.HTML(
+                    f'<div id="dq-count" data-max="{limit}" aria-live="polite" hidden></div>',
+                    elem_id="dq-count-holder",
+                )
                 with gr.Row():
                     self.copy = gr.Button(
                         "Copy answer with sources", size="sm", elem_id="dq-copy", scale=2
                     )
                     self.clear = gr.Button("Clear chat", size="sm", elem_id="dq-clear", scale=1)
                 self.settings_layout()
-                gr.Examples([[q] for q in EXAMPLES], inputs=[self.question], label="Try")
                 # Hidden holders: the question being answered, the last answer for the clipboard.
                 self.pending = gr.Textbox(visible="hidden", elem_id="dq-pending")
                 self.copy_text = gr.Textbox(visible="hidden", elem_id="dq-copy-text")
@@ -196,35 +231,50 @@ class ChatTab:
                     [("All documents", ALL)], value=ALL, label="Document", elem_id="dq-document"
                 )
 
-    def wire(self, app: gr.Blocks) -> None:
-        answer_inputs = [self.pending, self.chatbot, self.language, self.document, self.top_k]
-        answer_outputs = [self.chatbot, self.evidence, self.copy_text]
-        # Empty the box at once (unqueued), then stream the answer into the chat. The streaming
-        # step is callable by API clients as /chat (undocumented): the bench drives it.
-        gr.on(
-            [self.question.submit, self.send.click],
-            lambda q: ("", q),
-            self.question,
-            [self.question, self.pending],
-            queue=False,
-            **PRIVATE,
-        ).then(
+    def answer_after(self, taken: Any, api_name: str | None = None) -> None:
+        """Once a question is in `pending`: stream its answer, keep the session, show the span."""
+        visibility: dict[str, Any] = (
+            {"api_name": api_name, "api_visibility": "undocumented"} if api_name else PRIVATE
+        )
+        outputs = [self.chatbot, self.evidence, self.copy_text]
+        taken.then(
             self.chat,
-            answer_inputs,
-            answer_outputs,
-            api_name="chat",
-            api_visibility="undocumented",
+            [self.pending, self.chatbot, self.language, self.document, self.top_k],
+            outputs,
+            show_progress="hidden",  # the chat shows its own "…" and the panel "Searching…"
+            **visibility,
             **ANSWERS,
-        ).then(self.remember, answer_outputs, self.saved, queue=False, **PRIVATE).then(
+        ).then(self.remember, outputs, self.saved, queue=False, **PRIVATE).then(
             None, js=REVEAL_JS, **PRIVATE
         )
+
+    def wire(self, app: gr.Blocks) -> None:
+        answer_outputs = [self.chatbot, self.evidence, self.copy_text]
+        # Check the question and empty the box at once, then stream the answer into
+        # the chat. The streaming step is callable by API clients as /chat (undocumented): the
+        # bench drives it.
+        taken = gr.on(
+            [self.question.submit, self.send.click],
+            self.take,
+            self.question,
+            [self.question, self.pending],
+            concurrency_limit=None,  # queued (its notices need the queue), never waiting
+            **PRIVATE,
+        )
+        self.answer_after(taken, api_name="chat")
+        for button, question in zip(self.example_buttons, EXAMPLES, strict=True):
+            asked = button.click(lambda q=question: q, None, self.pending, queue=False, **PRIVATE)
+            self.answer_after(asked)
         self.clear.click(
             lambda: ([], render.waiting_html(), "", EMPTY_SESSION),
             None,
             [*answer_outputs, self.saved],
             queue=False,
             **PRIVATE,
-        )
+        ).then(None, js=FORGET_JS, **PRIVATE)
         self.copy.click(None, self.copy_text, None, js=COPY_JS, **PRIVATE)
-        app.load(self.restore, self.saved, answer_outputs, **PRIVATE)
+        app.load(self.restore, self.saved, answer_outputs, **PRIVATE).then(
+            None, js=REVEAL_JS, **PRIVATE
+        )
+        app.load(self.corpus, None, [self.corpus_line, self.examples], **PRIVATE)
         gr.api(self.ask_api, api_name="ask", **ANSWERS)

@@ -14,6 +14,9 @@ LABELS: dict[str, dict[str, str]] = {
         "searching": "Searching the documents…",
         "verified": "verified",
         "unverified": "unverified",
+        "verified_note": "The quoted sentence is in the document and supports the answer.",
+        "unverified_note": "The quoted sentence is in the document, but its support for the "
+        "answer is weak: check it.",
         "translation": "translation",
         "sources": "Sources",
         "question": "Question",
@@ -30,6 +33,9 @@ LABELS: dict[str, dict[str, str]] = {
         "searching": "Recherche dans les documents…",
         "verified": "vérifiée",
         "unverified": "non vérifiée",
+        "verified_note": "La phrase citée figure dans le document et appuie la réponse.",
+        "unverified_note": "La phrase citée figure dans le document, mais elle appuie peu la "
+        "réponse : vérifiez-la.",
         "translation": "traduction",
         "sources": "Sources",
         "question": "Question",
@@ -43,6 +49,8 @@ LABELS: dict[str, dict[str, str]] = {
         "searching": "正在检索文档…",
         "verified": "已核实",
         "unverified": "未核实",
+        "verified_note": "所引句子出自文档，且支持该答案。",
+        "unverified_note": "所引句子出自文档，但对答案的支持较弱，请核对。",
         "translation": "译文",
         "sources": "来源",
         "question": "问题",

@@ -20,6 +20,7 @@ from ingest.readers import read_plain_text
 DOCQA = Path(sys.executable).parent / "docqa"
 DECLARATION = "000_08fd0699280038d4.txt"
 FACT_SHEET = "004_c1644274363e99c0.txt"
+FACT_SHEET_TITLE = "La Conférence pour l'interaction et les mesures de confiance en Asie"
 CONTRACT_KEYS = {"question", "language", "answer", "abstained", "citations", "retrieved"}
 CITATION_KEYS = {"marker", "doc", "paragraph_id", "section", "page", "text", "quote"}
 
@@ -82,7 +83,7 @@ def test_ingest_default_corpus_prints_a_summary(first_ingest: tuple[Path, Run]) 
     assert f"store: {store}" in run.out
     for doc_id, paragraphs in counts.items():
         assert re.search(
-            rf"added\s+{re.escape(doc_id)}: {paragraphs} paragraphs \(\+{paragraphs} added, "
+            rf"added\s+.+ \({re.escape(doc_id)}\): {paragraphs} paragraphs \(\+{paragraphs} added, "
             r"0 kept, 0 replaced, 0 removed\)",
             run.out,
         ), run.out
@@ -110,17 +111,19 @@ def test_docs_lists_both_seed_documents_with_paragraph_counts(store: Path) -> No
     assert listed.code == explicit.code == 0, listed.err + explicit.err
     assert listed.out == explicit.out
     rows = [line.split("\t") for line in listed.out.splitlines()]
-    assert [(row[0], row[1]) for row in rows] == [
+    assert [(row[1], row[2]) for row in rows] == [
         (doc_id, f"{n} paragraphs") for doc_id, n in seed_paragraph_counts().items()
     ]
-    assert rows[0][2] == "fr"
-    assert rows[1][2] == "fr,zh"
+    assert rows[1][0] == FACT_SHEET_TITLE  # the title first, the file name (the id) beside it
+    assert rows[0][3] == "fr"
+    assert rows[1][3] == "fr,zh"
 
 
 def test_docs_show_prints_every_paragraph(store: Path) -> None:
     run = docqa(store, "docs", "show", FACT_SHEET)
 
     assert run.code == 0, run.err
+    assert run.out.startswith(f"{FACT_SHEET_TITLE} ({FACT_SHEET}): 2 paragraphs\n")
     assert re.findall(r"^¶(\d+) \[(\w+)\]", run.out, re.MULTILINE) == [("1", "fr"), ("2", "zh")]
     assert "26 pays membres" in run.out
     assert "26个成员国" in run.out
@@ -132,7 +135,7 @@ def test_docs_remove_then_the_document_is_gone(own_store: Path) -> None:
     again = docqa(own_store, "docs", "remove", FACT_SHEET)
 
     assert removed.code == 0, removed.err
-    assert f"removed {FACT_SHEET}: 2 paragraphs" in removed.out
+    assert f"removed {FACT_SHEET_TITLE} ({FACT_SHEET}): 2 paragraphs" in removed.out
     assert FACT_SHEET not in listed.out
     assert DECLARATION in listed.out
     assert again.code == 2
@@ -174,6 +177,7 @@ def test_ask_prints_the_answer_with_its_sources(store: Path) -> None:
     assert run.code == 0, run.err
     assert "Sources:" in run.out or "Nearest paragraphs" in run.out
     assert "亚信" not in run.out.split("Sources:")[-1]  # the filter kept to French paragraphs
+    assert f"{FACT_SHEET_TITLE} ({FACT_SHEET}) ¶1" in run.out  # sources named by their title
 
 
 @pytest.mark.parametrize(("question", "says"), [("", "empty"), ("x" * 100_000, "100,000")])
@@ -183,6 +187,13 @@ def test_ask_refuses_a_question_it_cannot_take(store: Path, question: str, says:
     assert run.code == 2
     assert says in run.err
     assert "Traceback" not in run.err
+
+
+def test_a_too_long_question_names_the_setting_behind_the_limit(store: Path) -> None:
+    run = docqa(store, "ask", "x" * 5_000)
+
+    assert run.code == 2
+    assert "limit is 2,000" in run.err and "DOCQA_MAX_QUESTION_CHARS" in run.err
 
 
 def test_ingest_of_a_missing_path_is_a_usage_error(store: Path) -> None:

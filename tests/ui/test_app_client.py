@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+import gradio as gr
 import pytest
 from gradio_client import Client
 from gradio_client.exceptions import AppError
@@ -140,13 +141,23 @@ def test_top_k_bounds_the_paragraphs_read(seeded_context: Context) -> None:
 
 
 @pytest.mark.parametrize(("question", "says"), [("   ", "empty"), ("x" * 5000, "limit")])
-def test_a_refused_question_becomes_a_chat_message(
+def test_a_refused_question_stays_in_the_box_and_never_reaches_the_chat(
     seeded_context: Context, question: str, says: str
 ) -> None:
-    steps = list(ChatTab(seeded_context).chat(question, [], "all", "all"))
-    reply = steps[-1][0][-1]
-    assert reply["role"] == "assistant" and reply["content"].startswith("⚠️")
-    assert says in reply["content"]
+    tab = ChatTab(seeded_context)
+    box, pending = tab.take(question)
+    assert pending == "" and box is not question  # the box keeps it (gr.skip), nothing is asked
+    assert list(tab.chat(pending, [{"role": "user", "content": "q"}])) == [
+        (box, box, box)
+    ]  # the chat, the panel and the copy text are left as they were
+    with pytest.raises(gr.Error, match=says) as refused:
+        list(tab.chat(question, []))
+    message = str(refused.value.message)
+    assert message[0].isupper() and "DOCQA_" not in message
+
+
+def test_an_accepted_question_empties_the_box_and_is_asked(seeded_context: Context) -> None:
+    assert ChatTab(seeded_context).take(QUESTIONS["fr"]) == ("", QUESTIONS["fr"])
 
 
 def test_filters_leave_out_all(seeded_context: Context) -> None:
