@@ -23,6 +23,7 @@ class DocumentReport:
 
     source: str
     doc_id: str | None = None
+    title: str | None = None  # the document's title, as readers extract it
     paragraphs: int = 0
     added: int = 0
     kept: int = 0
@@ -135,6 +136,7 @@ class _Planned:
         return DocumentReport(
             source=self.source,
             doc_id=self.parsed.doc_id,
+            title=self.parsed.title,
             paragraphs=len(self.new),
             added=added,
             kept=len(self.new) - added - replaced,  # unchanged, or only metadata moved

@@ -21,6 +21,9 @@ from evals import EvalSetError, default_eval_set, format_summary, load_eval_set,
 from ingest import IngestReport, default_corpus  # noqa: E402
 from store import StoreError, UnknownDocument  # noqa: E402
 from ui.context import Context  # noqa: E402
+from ui.render import where  # noqa: E402
+from ui.render_docs import count  # noqa: E402
+from ui.titles import titled  # noqa: E402
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -32,7 +35,10 @@ def translate_errors(command: F) -> F:
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             return command(*args, **kwargs)
-        except (QuestionError, EvalSetError, FileNotFoundError) as exc:
+        except QuestionError as exc:
+            setting = f" (the limit is set by {exc.setting})" if exc.setting else ""
+            raise click.UsageError(f"{exc}{setting}") from exc
+        except (EvalSetError, FileNotFoundError) as exc:
             raise click.UsageError(str(exc)) from exc
         except UnknownDocument as exc:
             raise click.UsageError(str(exc)) from exc
@@ -54,13 +60,14 @@ def print_ingest_report(report: IngestReport) -> None:
             continue
         note = f"  ({doc.note})" if doc.note else ""
         click.echo(
-            f"  {doc.status:<10} {doc.doc_id}: {doc.paragraphs} paragraphs "
+            f"  {doc.status:<10} {titled(doc.title, doc.doc_id or doc.source)}: "
+            f"{count(doc.paragraphs)} "
             f"(+{doc.added} added, {doc.kept} kept, {doc.replaced} replaced, "
             f"{doc.removed} removed){note}"
         )
     ok = [d for d in report.documents if not d.error]
     click.echo(
-        f"{len(ok)} documents: {report.total('added')} paragraphs added, "
+        f"{count(len(ok), 'document')}: {count(report.total('added'))} added, "
         f"{report.total('kept')} kept, {report.total('replaced')} replaced, "
         f"{report.total('removed')} removed; {len(report.failed)} failed"
     )
@@ -94,14 +101,12 @@ def print_answer(answer: Answer) -> None:
     if answer.citations:
         click.echo("\nSources:")
         for c in answer.citations:
-            p = c.paragraph
-            where = f"{p.doc_name} ¶{p.ordinal}" + (f", {p.section}" if p.section else "")
-            click.echo(f"  [{c.marker}] {where}\n      “{c.quote}”")
+            click.echo(f"  [{c.marker}] {where(c.paragraph)}\n      “{c.quote}”")
     elif answer.retrieved:
         click.echo("\nNearest paragraphs (not an answer):")
         for hit in answer.retrieved[:3]:
             p = hit.paragraph
-            click.echo(f"  - {p.doc_name} ¶{p.ordinal}: {p.text[:120]}…")
+            click.echo(f"  - {titled(p.doc_title, p.doc_name)} ¶{p.ordinal}: {p.text[:120]}…")
 
 
 @main.command()
@@ -139,12 +144,13 @@ def docs(ctx: click.Context) -> None:
 @docs.command("list")
 @translate_errors
 def list_docs() -> None:
-    """Documents with their paragraph counts and languages."""
+    """Documents: title, file name (the id other commands take), paragraphs, languages."""
     documents = Context.from_env().store.documents()
     if not documents:
         click.echo("no documents yet: `docqa ingest PATH` adds some")
     for d in documents:
-        click.echo(f"{d.doc_id}\t{d.paragraphs} paragraphs\t{','.join(d.languages)}\t{d.title}")
+        row = [d.title or d.doc_id, d.doc_id, count(d.paragraphs), ",".join(d.languages)]
+        click.echo("\t".join(row))
 
 
 @docs.command("remove")
@@ -153,9 +159,10 @@ def list_docs() -> None:
 def remove_doc(doc_id: str) -> None:
     """Remove a document and all its paragraphs."""
     store = Context.from_env().store
+    title = next((d.title for d in store.documents() if d.doc_id == doc_id), "")
     with store.writer():
         removed = store.delete_document(doc_id)
-    click.echo(f"removed {doc_id}: {removed} paragraphs")
+    click.echo(f"removed {titled(title, doc_id)}: {count(removed)}")
 
 
 @docs.command("show")
@@ -166,6 +173,7 @@ def show_doc(doc_id: str) -> None:
     paragraphs = Context.from_env().store.paragraphs(doc_id)
     if not paragraphs:
         raise UnknownDocument(f"no document {doc_id!r} in the store; `docqa docs` lists the ids")
+    click.echo(f"{titled(paragraphs[0].doc_title, doc_id)}: {count(len(paragraphs))}\n")
     for p in paragraphs:
         click.echo(f"¶{p.ordinal} [{p.lang}] {p.section}\n{p.text}\n")
 

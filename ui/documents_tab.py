@@ -12,10 +12,14 @@ from store import StoreError
 from ui import render
 from ui.chat_tab import ALL, PRIVATE
 from ui.context import Context
-from ui.render_docs import document_html, upload_outcome
+from ui.render_docs import count, document_html, upload_outcome
+from ui.titles import document_choices, titled
 
-DOC_HEADERS = ["id", "title", "paragraphs", "languages"]
-UPLOAD_HEADERS = ["file", "result", "paragraphs", "details"]
+DOC_HEADERS = ["title", "file", "paragraphs", "languages"]
+UPLOAD_HEADERS = ["document", "result", "paragraphs", "details"]
+# Sized so each header fits on one line at the tables' minimum width (docqa.css).
+DOC_WIDTHS: list[str | int] = ["44%", "26%", "15%", "15%"]
+UPLOAD_WIDTHS: list[str | int] = ["30%", "15%", "15%", "40%"]
 # Writes to the store go one at a time (the on-disk store has a single writer).
 WRITES: dict[str, Any] = {"concurrency_limit": 1, "concurrency_id": "store-writes"}
 
@@ -26,28 +30,39 @@ class DocumentsTab:
 
     # -- handlers ----------------------------------------------------------------------------
 
-    def document_rows(self) -> list[list[Any]]:
-        return [
-            [d.doc_id, d.title, d.paragraphs, ", ".join(d.languages)]
-            for d in self.context.store.documents()
+    def refreshed(
+        self, document: str | None = None, removing: str | None = None, reading: str | None = None
+    ) -> tuple[Any, Any, Any, Any]:
+        """The documents table and the document pickers (chat filter, remove, read), each
+        keeping its choice while that document is still in the store."""
+        documents = self.context.store.documents()
+        rows = [
+            [d.title or d.doc_id, d.doc_id, d.paragraphs, ", ".join(d.languages)] for d in documents
         ]
+        choices = document_choices(documents)
+        ids = {d.doc_id for d in documents}
 
-    def refreshed(self, document: str | None = None) -> tuple[Any, Any, Any, Any]:
-        """The documents table and the document pickers (chat filter, remove, read)."""
-        rows = self.document_rows()
-        ids = [row[0] for row in rows]
-        current = document if document in ids else ALL
+        def kept(value: str | None, otherwise: str | None = None) -> str | None:
+            return value if value in ids else otherwise
+
         return (
             gr.Dataframe(value=rows, headers=DOC_HEADERS),
-            gr.Dropdown(choices=[("All documents", ALL), *((i, i) for i in ids)], value=current),
-            gr.Dropdown(choices=ids, value=None),
-            gr.Dropdown(choices=ids, value=None),
+            gr.Dropdown(choices=[("All documents", ALL), *choices], value=kept(document, ALL)),
+            gr.Dropdown(choices=choices, value=kept(removing)),
+            gr.Dropdown(choices=choices, value=kept(reading)),
         )
+
+    def name_of(self, doc_id: str) -> str:
+        """`Title (file.txt)` for messages, the file name alone for an unknown document."""
+        title = next((d.title for d in self.context.store.documents() if d.doc_id == doc_id), "")
+        return titled(title, doc_id)
 
     def upload(
         self,
         paths: list[str] | None,
         document: str | None = ALL,
+        removing: str | None = None,
+        reading: str | None = None,
         progress: gr.Progress = gr.Progress(),  # noqa: B008 (Gradio's way to report progress)
     ) -> tuple[Any, ...]:
         """Ingest each file, one after the other; one result row per file, in plain words."""
@@ -62,24 +77,35 @@ class DocumentsTab:
                 rows.append([name, "error", 0, str(exc)])
                 continue
             result, details = upload_outcome(report)
-            rows.append([report.doc_id or name, result, report.paragraphs, details])
+            rows.append([report.title or report.doc_id or name, result, report.paragraphs, details])
         if not rows:
             rows.append(["", "nothing added", 0, "Choose one or more files first."])
-        return (gr.Dataframe(value=rows, headers=UPLOAD_HEADERS), None, *self.refreshed(document))
+        pickers = self.refreshed(document, removing, reading)
+        return (gr.Dataframe(value=rows, headers=UPLOAD_HEADERS), None, *pickers)
 
-    def remove(self, doc_id: str | None, confirmed: bool, document: str | None) -> tuple[Any, ...]:
-        if not doc_id:
-            note = "Choose the document to remove."
-        elif not confirmed:
-            note = f"Tick the confirmation box to remove **{render.escape_markdown(doc_id)}**."
-        else:
-            try:
-                with self.context.store.writer():
-                    count = self.context.store.delete_document(doc_id)
-                note = f"Removed **{render.escape_markdown(doc_id)}** ({count} paragraphs)."
-            except StoreError as exc:
-                note = f"⚠️ {render.escape_markdown(str(exc))}"
-        return (note, False, *self.refreshed(document))
+    def remove(
+        self,
+        doc_id: str | None,
+        confirmed: bool,
+        document: str | None,
+        reading: str | None = None,
+    ) -> tuple[Any, ...]:
+        """(note, confirmation box, table, pickers). Nothing removed, nothing changes: the
+        table and the pickers keep what was chosen, so a missed tick costs one click."""
+        if not doc_id or not confirmed:
+            unchanged = (gr.skip(),) * 4
+            if not doc_id:
+                return ("Choose the document to remove.", False, *unchanged)
+            name = render.escape_markdown(self.name_of(doc_id))
+            return (f"Tick the confirmation box to remove **{name}**.", False, *unchanged)
+        name = render.escape_markdown(self.name_of(doc_id))
+        try:
+            with self.context.store.writer():
+                removed = self.context.store.delete_document(doc_id)
+            note = f"Removed **{name}** ({count(removed)})."
+        except StoreError as exc:
+            note = f"⚠️ {render.escape_markdown(str(exc))}"
+        return (note, False, *self.refreshed(document, reading=reading))
 
     def read(self, doc_id: str | None) -> str:
         return document_html(self.context.store.paragraphs(doc_id) if doc_id else [])
@@ -100,14 +126,6 @@ class DocumentsTab:
                     self.ingest = gr.Button(
                         "Add to the store", variant="primary", elem_id="dq-ingest"
                     )
-                    self.results = gr.Dataframe(
-                        headers=UPLOAD_HEADERS,
-                        label="Last upload",
-                        interactive=False,
-                        wrap=True,
-                        column_widths=["30%", "14%", "12%", "44%"],
-                        elem_id="dq-results",
-                    )
                 with gr.Column():
                     self.remove_id = gr.Dropdown(
                         [], label="Remove a document", elem_id="dq-remove-id"
@@ -117,11 +135,22 @@ class DocumentsTab:
                     )
                     self.remove_button = gr.Button("Remove", variant="stop", elem_id="dq-remove")
                     self.removal = gr.Markdown(elem_id="dq-removal")
+            # Full width (not under the upload box), so a result reads on one line; below the
+            # tables' minimum width (docqa.css) they scroll sideways.
+            self.results = gr.Dataframe(
+                headers=UPLOAD_HEADERS,
+                label="Last upload",
+                interactive=False,
+                wrap=True,
+                column_widths=UPLOAD_WIDTHS,
+                elem_id="dq-results",
+            )
             self.table = gr.Dataframe(
                 headers=DOC_HEADERS,
                 label="Documents in the store",
                 interactive=False,
                 wrap=True,
+                column_widths=DOC_WIDTHS,
                 elem_id="dq-documents",
             )
             self.read_id = gr.Dropdown([], label="Read a document", elem_id="dq-read-id")
@@ -131,14 +160,14 @@ class DocumentsTab:
         pickers = [self.table, document_filter, self.remove_id, self.read_id]
         self.ingest.click(
             self.upload,
-            [self.files, document_filter],
+            [self.files, document_filter, self.remove_id, self.read_id],
             [self.results, self.files, *pickers],
             **WRITES,
             **PRIVATE,
         ).then(self.read, self.read_id, self.reader, **PRIVATE)
         self.remove_button.click(
             self.remove,
-            [self.remove_id, self.confirm, document_filter],
+            [self.remove_id, self.confirm, document_filter, self.read_id],
             [self.removal, self.confirm, *pickers],
             **WRITES,
             **PRIVATE,

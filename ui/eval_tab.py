@@ -56,11 +56,12 @@ class EvalTab:
             f"{time.perf_counter() - started:.0f} s; {failed} failed."
         )
         headers, rows = metrics_table(run.summary)
+        titles = {d.doc_id: d.title for d in self.context.store.documents()}
         return (
             status,
             gr.Dataframe(value=rows, headers=headers),
             bar_chart_html(run.summary),
-            failed_html(run),
+            failed_html(run, titles),
         )
 
     def layout(self) -> None:

@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from assistant import Answer, Citation, Hit
 from store import Paragraph
 from ui.labels import labels
+from ui.render_card import citation_cards_data
+from ui.titles import title_html, titled
 
 NEAREST_SHOWN = 3
 
@@ -88,9 +90,9 @@ def stream_cuts(text: str) -> list[int]:
 
 
 def where(paragraph: Paragraph) -> str:
-    """`doc ¶n, section, p. 3` in plain text."""
-    parts = [f"{paragraph.doc_name} ¶{paragraph.ordinal}"]
-    if paragraph.section:
+    """`Title (file.txt) ¶n, section, p. 3` in plain text."""
+    parts = [f"{titled(paragraph.doc_title, paragraph.doc_name)} ¶{paragraph.ordinal}"]
+    if paragraph.section and paragraph.section != paragraph.doc_title:
         parts.append(paragraph.section)
     if paragraph.page:  # None or 0: not a paged format
         parts.append(f"p. {paragraph.page}")
@@ -166,11 +168,16 @@ def status_badge(span: Span, words: dict[str, str]) -> str:
     )
 
 
-def translation_block(paragraph: Paragraph, words: dict[str, str]) -> str:
+def translation_block(paragraph: Paragraph, words: dict[str, str], original: Paragraph) -> str:
+    # A translation from another document says which; one from the card's own document would
+    # only repeat the header.
+    source = ""
+    if paragraph.doc_id != original.doc_id:
+        source = f" · {title_html(paragraph.doc_title, paragraph.doc_name)}"
     return (
         f'<div class="dq-translation" data-paragraph="{escape(paragraph.id)}">'
-        f'<div class="dq-meta">{escape(words["translation"])} · {paragraph_meta(paragraph)}'
-        f"</div>"
+        f'<div class="dq-meta">{escape(words["translation"])}{source} · '
+        f"{paragraph_meta(paragraph)}</div>"
         f'<p class="dq-text" lang="{escape(paragraph.lang)}">{escape(paragraph.text)}</p></div>'
     )
 
@@ -187,22 +194,23 @@ def paragraph_card(
     inside its sentence), and its translations beside it."""
     words = labels(language)
     badges = "".join(status_badge(s, words) for s in sorted(spans, key=lambda s: s.marker))
-    section = (
-        f'<div class="dq-section">{escape(paragraph.section)}</div>' if paragraph.section else ""
-    )
+    # A section named like its document (a title line read as the first heading) would only
+    # repeat the card's header.
+    shown = paragraph.section if paragraph.section != paragraph.doc_title else ""
+    section = f'<div class="dq-section">{escape(shown)}</div>' if shown else ""
     text = (
         f'<p class="dq-text" lang="{escape(paragraph.lang)}">'
         f"{marked_text(paragraph.text, spans, short)}</p>"
     )
     if translations:
-        beside = "".join(translation_block(t, words) for t in translations)
+        beside = "".join(translation_block(t, words, paragraph) for t in translations)
         text = f'<div class="dq-parallel"><div class="dq-original">{text}</div>{beside}</div>'
     return (
         f'<article class="dq-card {css}" data-paragraph="{escape(paragraph.id)}">'
         f'<header class="dq-card-head">{badges}'
-        f'<span class="dq-doc">{escape(paragraph.doc_name)}</span>'
+        f"{title_html(paragraph.doc_title, paragraph.doc_name)}"
         f'<span class="dq-meta">{paragraph_meta(paragraph)}</span></header>'
-        f'<div class="dq-title">{escape(paragraph.doc_title)}</div>{section}{text}</article>'
+        f"{section}{text}</article>"
     )
 
 
@@ -252,6 +260,7 @@ def evidence_html(answer: Answer, turn: int = 0) -> str:
     words = labels(answer.language)
     if answer.citations and not answer.abstained:
         cards = "".join(cited_cards(answer.citations, answer))
+        cards += citation_cards_data(answer.citations, answer.language)
         return panel(words["evidence"], cards, "dq-answered", turn=turn)
     nearest = answer.retrieved[:NEAREST_SHOWN]
     if not nearest:

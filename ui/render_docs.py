@@ -13,7 +13,7 @@ from ui.render import escape, hint_html, paragraph_meta
 
 
 def count(n: int, what: str = "paragraph") -> str:
-    return f"{n} {what}" + ("" if n == 1 else "s")
+    return f"{n:,} {what}" + ("" if n == 1 else "s")
 
 
 def upload_outcome(report: DocumentReport) -> tuple[str, str]:
@@ -45,8 +45,8 @@ def document_html(paragraphs: Sequence[Paragraph]) -> str:
     first = paragraphs[0]
     parts = [
         f'<section class="dq-reader" data-doc="{escape(first.doc_id)}">'
-        f'<h3 class="dq-reader-title">{escape(first.doc_title)}</h3>'
-        f'<p class="dq-note"><span class="dq-doc">{escape(first.doc_id)}</span> · '
+        f'<h3 class="dq-reader-title">{escape(first.doc_title or first.doc_name)}</h3>'
+        f'<p class="dq-note"><span class="dq-file">{escape(first.doc_name)}</span> · '
         f"{count(len(paragraphs))}</p>"
     ]
     section = ""

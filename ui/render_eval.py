@@ -12,6 +12,7 @@ from evals import EvalItem, EvalRun
 from evals.metrics import SLICES
 from evals.runner import METRIC_LABELS
 from ui.render import escape
+from ui.titles import title_html
 
 Summary = Mapping[str, Mapping[str, float | int | None]]
 
@@ -72,12 +73,11 @@ def bar_chart_html(summary: Summary) -> str:
     )
 
 
-def expected_html(item: EvalItem) -> str:
+def expected_html(item: EvalItem, titles: Mapping[str, str]) -> str:
     if not item.answerable:
         return "<em>to abstain: the documents do not answer this</em>"
     quotes = "".join(
-        f"<li><span class='dq-doc'>{escape(g.doc)}</span>: “{escape(g.quote)}”</li>"
-        for g in item.gold
+        f"<li>{title_html(titles.get(g.doc), g.doc)}: “{escape(g.quote)}”</li>" for g in item.gold
     )
     return f"<ul>{quotes}</ul>"
 
@@ -86,21 +86,22 @@ def cited_html(answer: Answer) -> str:
     if answer.abstained:
         return "<em>abstained</em>"
     quotes = "".join(
-        f"<li>[{c.marker}] <span class='dq-doc'>{escape(c.paragraph.doc_name)}</span> "
-        f"¶{c.paragraph.ordinal}: "
-        f"“{escape(c.quote)}”</li>"
+        f"<li>[{c.marker}] {title_html(c.paragraph.doc_title, c.paragraph.doc_name)} "
+        f"¶{c.paragraph.ordinal}: “{escape(c.quote)}”</li>"
         for c in answer.citations
     )
     return f"<ul>{quotes}</ul>"
 
 
-def failed_html(run: EvalRun) -> str:
-    """Each failed question with what was expected and what the answer cited."""
+def failed_html(run: EvalRun, titles: Mapping[str, str] | None = None) -> str:
+    """Each failed question with what was expected and what the answer cited; `titles` (doc id
+    to title) names the expected documents that are in the store."""
+    titles = titles or {}
     rows = [
         f'<tr data-id="{escape(item.id)}"><td><b>{escape(item.id)}</b><br>'
         f'<span class="dq-meta">{escape(item.lang)} · {escape(item.type)}</span></td>'
         f'<td lang="{escape(item.lang)}">{escape(item.question)}</td>'
-        f"<td>{expected_html(item)}</td><td>{cited_html(answer)}</td></tr>"
+        f"<td>{expected_html(item, titles)}</td><td>{cited_html(answer)}</td></tr>"
         for item, answer, score in zip(run.items, run.answers, run.scores, strict=True)
         if score.failed
     ]

@@ -225,7 +225,7 @@ def test_a_failed_ingest_exits_1_and_the_store_keeps_its_documents(
     assert "binary" in run.err
     assert "1 failed" in run.out
     assert after.code == 0, after.err
-    listed = [line.split("\t")[:2] for line in after.out.splitlines()]
+    listed = [line.split("\t")[1:3] for line in after.out.splitlines()]
     assert listed == [[doc, f"{n} paragraphs"] for doc, n in seed_paragraph_counts().items()]
 
 

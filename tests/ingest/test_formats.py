@@ -238,3 +238,48 @@ def test_re_ingesting_unchanged_documents_embeds_nothing(
     assert not again.failed
     assert again.total("embedded") == 0
     assert {d.status for d in again.documents} == {"unchanged"}
+
+
+# -- titles ----------------------------------------------------------------------------------
+
+BODY_HEADING = "Annual report of the Lumen station"
+BODY_TEXT = "The Lumen station measured the river every hour of the year without a gap."
+
+
+def small_pdf(metadata_title: str | None) -> bytes:
+    from fpdf import FPDF
+
+    pdf = FPDF()
+    if metadata_title:
+        pdf.set_title(metadata_title)
+    pdf.add_page()
+    pdf.set_font("helvetica", size=16)
+    pdf.cell(text=BODY_HEADING, new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("helvetica", size=11)
+    pdf.multi_cell(0, text=BODY_TEXT)
+    return bytes(pdf.output())
+
+
+def small_docx(metadata_title: str | None) -> bytes:
+    import io
+
+    import docx
+
+    document = docx.Document()
+    document.core_properties.title = metadata_title or ""
+    document.add_heading(BODY_HEADING, level=1)
+    document.add_paragraph(BODY_TEXT)
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize(("make", "read"), [(small_pdf, read_pdf), (small_docx, read_docx)])
+def test_the_metadata_title_names_the_document_else_its_first_heading(
+    make: Callable[[str | None], bytes], read: Callable[[str, bytes], ParsedDocument]
+) -> None:
+    named = read("report.bin", make("Lumen River Observatory: the 2023 report"))
+    unnamed = read("report.bin", make(None))
+
+    assert named.title == "Lumen River Observatory: the 2023 report"
+    assert unnamed.title == BODY_HEADING

@@ -20,6 +20,11 @@ QUESTIONS = {
     "en": "How many member countries did CICA have in 2014?",
 }
 RELIABLY_ANSWERED = {"fr", "zh"}
+# How the copy text names the seed fact sheet: its title, then its file name.
+FACT_SHEET = (
+    "La Conférence pour l'interaction et les mesures de confiance en Asie "
+    "(004_c1644274363e99c0.txt)"
+)
 
 
 @pytest.fixture(scope="module")
@@ -97,7 +102,7 @@ def test_the_chat_endpoint_streams_the_answer_its_evidence_and_the_copy_text(
     assert 'href="#cite-1"' in message_text(history[-1])
     assert '<mark id="cite-1"' in evidence
     assert copied.startswith(f"问题: {QUESTIONS['zh']}")
-    assert "[1] 004_c1644274363e99c0.txt" in copied
+    assert f"[1] {FACT_SHEET} ¶" in copied
     assert len(job.outputs()) >= 3  # placeholder, growing answer, final
 
 
@@ -116,7 +121,7 @@ def test_the_chat_streams_then_shows_the_evidence(seeded_context: Context) -> No
     assert 'href="#cite-1"' in final_history[-1]["content"]
     assert '<mark id="cite-1"' in final_panel
     assert copied.startswith(f"Question: {QUESTIONS['fr']}\n")
-    assert "Sources:\n[1] 004_c1644274363e99c0.txt ¶" in copied
+    assert f"Sources:\n[1] {FACT_SHEET} ¶" in copied
 
 
 def test_a_session_is_remembered_and_restored_whole(seeded_context: Context) -> None:

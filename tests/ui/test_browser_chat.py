@@ -76,7 +76,11 @@ def test_the_copy_button_copies_the_answer_with_its_sources(page) -> None:
     copied = page.evaluate("navigator.clipboard.readText()")
     assert copied.startswith("问题: 亚信会议有多少个成员国？\n\n根据文档")
     quote = page.locator("#dq-evidence-panel mark#cite-1").inner_text()
-    assert "来源:\n[1] 004_c1644274363e99c0.txt ¶" in copied and f"“{quote}”" in copied
+    source = (
+        "La Conférence pour l'interaction et les mesures de confiance en Asie "
+        "(004_c1644274363e99c0.txt)"
+    )
+    assert f"来源:\n[1] {source} ¶" in copied and f"“{quote}”" in copied
 
 
 def test_the_chat_is_kept_per_browser_until_cleared(page, browser, url: str) -> None:
@@ -128,13 +132,6 @@ def test_an_unanswerable_question_shows_the_nearest_paragraphs(
     check_abstained(page, heading)
     assert says in last_reply(page).inner_text()
     shoot(page, shot)
-
-
-def test_an_empty_question_gets_a_friendly_message(page) -> None:
-    page.locator("#dq-send").click()
-    reply = last_reply(page)
-    reply.wait_for(timeout=10_000)
-    assert "empty" in reply.inner_text()
 
 
 def test_a_marker_of_an_earlier_answer_brings_its_evidence_back(page) -> None:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import gradio as gr
+
 from ui.context import Context
 from ui.documents_tab import DocumentsTab
 
@@ -29,14 +31,14 @@ def test_each_uploaded_file_gets_its_result_in_plain_words(
         [str(good), str(empty), str(binary)], "all"
     )
     added, empty_row, binary_row = rows(results)
-    assert added[:3] == ["notes.txt", "added", 2]
+    assert added[:3] == ["Notes", "added", 2]  # named by its title
     assert added[3].startswith("New document: 2 paragraphs")
     assert empty_row[:2] == ["empty.txt", "error"] and "empty" in empty_row[3].lower()
     assert binary_row[:2] == ["image.txt", "error"] and binary_row[3]
     assert cleared is None
-    assert rows(table) == [["notes.txt", "Notes", 2, "en"]]
-    assert ("notes.txt", "notes.txt") in doc_filter.choices
-    assert [value for _, value in read_choices.choices] == ["notes.txt"]
+    assert rows(table) == [["Notes", "notes.txt", 2, "en"]]
+    assert ("Notes", "notes.txt") in doc_filter.choices
+    assert read_choices.choices == remove_choices.choices == [("Notes", "notes.txt")]
 
     assert rows(tab.upload([str(good)], "all")[0])[0][1:3] == ["unchanged", 2]
 
@@ -75,14 +77,16 @@ def test_remove_needs_confirmation_and_updates_every_picker(
     tab = DocumentsTab(empty_context)
     tab.upload([str(notes)], "all")
 
-    note, confirmed, table, *_ = tab.remove("notes.txt", False, "all")
-    assert "confirmation" in note and confirmed is False
-    assert [row[0] for row in rows(table)] == ["notes.txt"]
+    note, confirmed, *pickers = tab.remove("notes.txt", False, "all")
+    assert note == "Tick the confirmation box to remove **Notes \\(notes\\.txt\\)**."
+    assert confirmed is False
+    # Nothing removed: the table and every picker stay as they are (the choice is kept).
+    assert pickers == [gr.skip()] * 4
 
     note, _, table, doc_filter, remove_choices, read_choices = tab.remove(
         "notes.txt", True, "notes.txt"
     )
-    assert note.startswith("Removed")
+    assert note == "Removed **Notes \\(notes\\.txt\\)** (2 paragraphs)."
     assert rows(table) == []
     assert doc_filter.value == "all"  # the chat's filter no longer names the removed document
     assert remove_choices.choices == [] and read_choices.choices == []
@@ -91,3 +95,56 @@ def test_remove_needs_confirmation_and_updates_every_picker(
     note, *_ = tab.remove("notes.txt", True, "all")
     assert note.startswith("⚠️") and "no document" in note
     assert tab.remove(None, True, "all")[0] == "Choose the document to remove."
+
+
+def test_a_one_paragraph_document_is_counted_in_the_singular(
+    empty_context: Context, tmp_path: Path
+) -> None:
+    single = tmp_path / "single.txt"
+    single.write_text("Only one paragraph here.\n", encoding="utf-8")
+    tab = DocumentsTab(empty_context)
+    added = rows(tab.upload([str(single)], "all")[0])[0]
+    assert added[3] == "New document: 1 paragraph indexed."
+    note, *_ = tab.remove("single.txt", True, "all")
+    assert note.endswith("(1 paragraph).")
+
+
+def test_pickers_keep_their_choice_and_tell_same_titled_documents_apart(
+    empty_context: Context, tmp_path: Path
+) -> None:
+    for name in ("a.txt", "b.txt", "c.txt"):
+        title = "Other" if name == "c.txt" else "Minutes"
+        (tmp_path / name).write_text(f"{title}\n\nWhat was said in {name}.\n", "utf-8")
+    tab = DocumentsTab(empty_context)
+    tab.upload([str(tmp_path / "a.txt"), str(tmp_path / "c.txt")], "all")
+
+    *_, doc_filter, remove_choices, read_choices = tab.upload(
+        [str(tmp_path / "b.txt")], "a.txt", "c.txt", "a.txt"
+    )
+    assert read_choices.choices == [
+        ("Minutes (a.txt)", "a.txt"),
+        ("Minutes (b.txt)", "b.txt"),
+        ("Other", "c.txt"),
+    ]
+    assert (doc_filter.value, remove_choices.value, read_choices.value) == (
+        "a.txt",
+        "c.txt",
+        "a.txt",
+    )
+
+    *_, doc_filter, remove_choices, read_choices = tab.remove("c.txt", True, "c.txt", "a.txt")
+    assert (doc_filter.value, remove_choices.value, read_choices.value) == ("all", None, "a.txt")
+
+
+def test_each_blank_line_separated_block_of_an_uploaded_text_is_a_paragraph(
+    empty_context: Context,
+) -> None:
+    text = "First block line one.\nline two.\n\nSecond block.\n\nThird block.\n"
+    report = empty_context.ingestor.ingest_bytes("blocks.txt", text.encode())
+    assert report.paragraphs == 3
+    stored = empty_context.store.paragraphs("blocks.txt")
+    assert [p.text for p in stored] == [
+        "First block line one. line two.",
+        "Second block.",
+        "Third block.",
+    ]

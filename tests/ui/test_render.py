@@ -79,6 +79,24 @@ def test_a_card_shows_where_the_paragraph_comes_from() -> None:
         assert shown in out
 
 
+def test_a_card_names_its_document_by_title_with_the_file_name_secondary() -> None:
+    para = paragraph("Some text here.", doc_title="La Conférence & l'Asie", doc_id="004_c16.txt")
+    out = render.evidence_html(answer("x [1]", (cite(1, para, "Some text"),)))
+    head = re.search(r'<header class="dq-card-head">(.*?)</header>', out)
+    assert head, out
+    name = '<span class="dq-doc-title">La Conférence &amp; l&#x27;Asie</span>'
+    assert f'<span class="dq-doc">{name} <span class="dq-file">004_c16.txt</span></span>' in head[1]
+    article = out[out.index("<article") : out.index("</article>")]
+    assert visible_text(article).count("La Conférence & l'Asie") == 1  # not twice
+
+
+def test_a_document_without_a_title_is_named_by_its_file() -> None:
+    para = paragraph("Some text here.", doc_title="")
+    out = render.evidence_html(answer("x [1]", (cite(1, para, "Some text"),)))
+    assert '<span class="dq-doc"><span class="dq-file">doc.txt</span></span>' in out
+    assert "dq-doc-title" not in out
+
+
 def test_no_page_is_shown_when_the_paragraph_has_none() -> None:
     out = render.evidence_html(answer("x [1]", (cite(1, paragraph("Some text."), "Some"),)))
     assert "p. " not in out
@@ -126,7 +144,9 @@ def test_marked_text_shows_exactly_the_paragraph(text: str, data: st.DataObject)
 @pytest.mark.parametrize("payload", [SCRIPT, IMG, '"><img src=x onerror=alert(1)>'])
 def test_document_text_cannot_inject_html(payload: str) -> None:
     text = f"Before {payload} the cited sentence {payload}. After {payload}."
-    para = paragraph(text, doc_id=f"{payload}.txt", doc_title=payload, section=payload, lang="en")
+    para = paragraph(
+        text, doc_id=f"{payload}.txt", doc_title=payload, section=f"{payload} 2", lang="en"
+    )
     quote = f"the cited sentence {payload}."
     out = render.evidence_html(answer("x [1]", (cite(1, para, quote),)))
     assert "<script" not in out and "<img" not in out and "onerror=alert(1)>" not in out
@@ -275,16 +295,28 @@ class GroupedHit(Hit):
 def test_a_grouped_translation_is_shown_beside_the_cited_paragraph() -> None:
     french = paragraph("La CICA comptait 26 membres.", 3, lang="fr", doc_id="a.txt", id="a.txt#3")
     chinese = paragraph(f"亚信会议有26个成员国。{SCRIPT}", 3, lang="zh", doc_id="b.txt")
-    chinese = replace(chinese, id="b.txt#3")
+    chinese = replace(chinese, id="b.txt#3", doc_title="亚信会议")
     citation = cite(1, french, french.text)
     hits = (GroupedHit(french, 1.0, translations=(chinese,)),)
     grouped = Answer("q?", "fr", "x [1]", (citation,), False, hits)
     out = render.evidence_html(grouped)
     assert '<div class="dq-parallel">' in out
-    assert 'data-paragraph="b.txt#3"' in out and "traduction · ¶3 · zh" in out
+    assert 'data-paragraph="b.txt#3"' in out
+    block = out[out.index('<div class="dq-translation"') :]
+    assert visible_text(block).startswith("traduction · 亚信会议 b.txt · ¶3 · zh")
     assert "亚信会议有26个成员国。&lt;script&gt;" in out and "<script" not in out
     assert out.count("<mark") == 1  # the translation is context, not the cited span
     assert "dq-parallel" not in render.evidence_html(answer("x [1]", (citation,)))
+
+
+def test_a_translation_from_the_same_document_does_not_name_it_again() -> None:
+    french = paragraph("La CICA comptait 26 membres.", 3, lang="fr")
+    chinese = replace(paragraph("亚信会议有26个成员国。", 4, lang="zh"), id="doc.txt#4")
+    hits = (GroupedHit(french, 1.0, translations=(chinese,)),)
+    grouped = Answer("q?", "fr", "x [1]", (cite(1, french, french.text),), False, hits)
+    out = render.evidence_html(grouped)
+    block = out[out.index('<div class="dq-translation"') :]
+    assert visible_text(block).startswith("traduction · ¶4 · zh")
 
 
 def test_page_zero_means_no_page() -> None:
@@ -299,7 +331,7 @@ def test_the_copy_text_holds_the_question_answer_and_each_source() -> None:
     text = render.answer_with_sources(answer("It had 26 [1] first [2]", (sure, unsure)))
     assert text == (
         "Question: q?\n\nIt had 26 [1] first [2]\n\nSources:\n"
-        "[1] doc.txt ¶4, Intro, p. 2: “The CICA had 26 members.”\n"
-        "[2] doc.txt ¶4, Intro, p. 2 (unverified): “First.”"
+        "[1] A title (doc.txt) ¶4, Intro, p. 2: “The CICA had 26 members.”\n"
+        "[2] A title (doc.txt) ¶4, Intro, p. 2 (unverified): “First.”"
     )
     assert render.answer_with_sources(answer("The documents don't say.")).endswith("don't say.")

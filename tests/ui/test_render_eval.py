@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from assistant import Answer
+from assistant import Answer, Citation
 from evals import EvalItem, EvalRun, QuestionScore
 from evals.metrics import SLICES
 from evals.runner import METRIC_LABELS
+from store import Paragraph
 from ui.render_eval import bar_chart_html, failed_html, metrics_table
 
 EVIL = "<img src=x onerror=alert(1)>"
@@ -58,3 +59,23 @@ def test_failed_questions_show_expected_and_cited_as_text() -> None:
     assert "abstained" in out and "to abstain" in out
     passed = QuestionScore("fr-1", "fr", "fact", True, False, 1.0, 1.0, 1.0, 1, 1.0)
     assert "No question failed" in failed_html(EvalRun([answerable], [answered], [passed]))
+
+
+def test_failed_questions_name_documents_by_their_title() -> None:
+    item = EvalItem.model_validate(
+        {"id": "fr-2", "lang": "fr", "question": "Quoi ?", "answerable": True}
+        | {"gold": [{"doc": "a.txt", "quote": "la réponse"}], "type": "fact"}
+    )
+    text = "Une autre phrase."
+    cited = Paragraph(
+        "b.txt#3", "b.txt", "Le titre <b>", "/b.txt", 3, "", None, "fr", text, 0, len(text), "h"
+    )
+    answered = Answer("Quoi ?", "fr", "x [1]", (Citation(1, cited, text, 0, len(text)),), False, ())
+    score = QuestionScore("fr-2", "fr", "fact", True, False, 0.0, 0.0, 0.0, 1, 1.0)
+    run = EvalRun([item], [answered], [score])
+
+    out = failed_html(run, {"a.txt": "La CICA"})
+    expected = '<span class="dq-doc-title">La CICA</span> <span class="dq-file">a.txt</span>'
+    assert expected in out
+    assert '<span class="dq-doc-title">Le titre &lt;b&gt;</span> <span class="dq-file">b.txt' in out
+    assert '<span class="dq-doc"><span class="dq-file">a.txt</span></span>' in failed_html(run)
