@@ -138,7 +138,10 @@ class Retriever:
     ) -> list[Ranking]:
         """Every retriever's list; the dense ones run in threads beside the keyword search
         (their query embedding and Chroma search release the GIL: e5's embedding overlaps the
-        rest instead of adding to it)."""
+        rest instead of adding to it). A `doc` filter naming no stored document is an
+        UnknownDocument that names it, not an abstention (nor an error from Chroma)."""
+        if filters and "doc" in filters:
+            self.store.require_document(filters["doc"])
         chroma_filters = metadata_filters(filters or {})
         dense = [
             _DENSE_POOL.submit(self.dense_ranking, name, index, question, chroma_filters)

@@ -407,9 +407,7 @@ class ChromaStore:
     def delete_document(self, doc_id: str) -> int:
         ids = self.document_ids(doc_id)
         if not ids:
-            raise UnknownDocument(
-                f"no document {doc_id!r} in the store; `docqa docs` lists the ids"
-            )
+            raise UnknownDocument.named(doc_id)
         self.delete(ids)
         return len(ids)
 
@@ -417,6 +415,11 @@ class ChromaStore:
 
     def count(self) -> int:
         return int(self._primary.count())
+
+    def require_document(self, doc_id: str) -> None:
+        """UnknownDocument, naming it, unless the store holds a document with this id."""
+        if not self._primary.get(where={"doc": doc_id}, limit=1, include=[])["ids"]:
+            raise UnknownDocument.named(doc_id)
 
     def document_ids(self, doc_id: str) -> list[str]:
         return list(self._primary.get(where={"doc": doc_id}, include=[])["ids"])

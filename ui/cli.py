@@ -172,7 +172,7 @@ def show_doc(doc_id: str) -> None:
     """Print a document paragraph by paragraph."""
     paragraphs = Context.from_env().store.paragraphs(doc_id)
     if not paragraphs:
-        raise UnknownDocument(f"no document {doc_id!r} in the store; `docqa docs` lists the ids")
+        raise UnknownDocument.named(doc_id)
     click.echo(f"{titled(paragraphs[0].doc_title, doc_id)}: {count(len(paragraphs))}\n")
     for p in paragraphs:
         click.echo(f"¶{p.ordinal} [{p.lang}] {p.section}\n{p.text}\n")

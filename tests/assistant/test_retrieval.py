@@ -13,7 +13,14 @@ import pytest
 from assistant import Assistant
 from assistant.retrieval import KEYWORD, Ranking, Retriever, fuse, standardized
 from ingest import Ingestor, default_corpus
-from store import ChromaStore, Paragraph, StoreSettings, detect_language
+from store import (
+    ChromaStore,
+    Paragraph,
+    StoreError,
+    StoreSettings,
+    UnknownDocument,
+    detect_language,
+)
 from ui.context import Context
 
 NOTE = "004_c1644274363e99c0.txt"  # the note on CICA: French, then the same text in Chinese
@@ -157,3 +164,24 @@ def test_a_store_built_with_one_embedder_is_completed_for_a_second(tmp_path: Pat
 
 def both_rankings(store: ChromaStore, question: str) -> list[Ranking]:
     return Retriever(store).rankings(question, detect_language(question))
+
+
+# -- a document filter naming no stored document ---------------------------------------------
+
+
+def test_a_filter_on_an_unknown_document_names_it_and_how_to_list_documents(
+    seeded_assistant: Assistant,
+) -> None:
+    """Not the abstention a filter matching nothing gives, nor Chroma's 'Error finding id'."""
+    with pytest.raises(UnknownDocument) as caught:
+        seeded_assistant.ask("Qui a signé la déclaration ?", filters={"doc": "nope.txt"})
+
+    assert "nope.txt" in str(caught.value)
+    assert "docqa docs" in str(caught.value)
+    assert isinstance(caught.value, StoreError)  # what the CLI and the UI translate
+
+
+def test_a_filter_on_a_known_document_still_answers_from_it(seeded_assistant: Assistant) -> None:
+    answer = seeded_assistant.ask("亚信会议有多少个成员国？", filters={"doc": NOTE})
+
+    assert answer.retrieved and {h.paragraph.doc_id for h in answer.retrieved} == {NOTE}

@@ -152,6 +152,15 @@ def test_an_unknown_document_id_is_a_usage_error(store: Path, command: tuple[str
     assert "Traceback" not in run.err
 
 
+def test_ask_about_an_unknown_document_is_a_usage_error_naming_it(store: Path) -> None:
+    run = docqa(store, "ask", "--doc", "nope.txt", "Qui a signé la déclaration ?")
+
+    assert run.code == 2
+    assert "nope.txt" in run.err
+    assert "docqa docs" in run.err
+    assert "Traceback" not in run.err and "Error finding id" not in run.err
+
+
 def test_ask_json_prints_the_answer_contract(store: Path) -> None:
     run = docqa(store, "ask", "--json", "亚信会议有多少个成员国？")
 

@@ -75,6 +75,13 @@ def test_an_empty_question_is_refused_with_the_assistants_message(client: Client
         client.predict("   ", api_name="/ask")
 
 
+def test_the_ask_endpoint_names_an_unknown_document(client: Client) -> None:
+    with pytest.raises(AppError) as refused:
+        client.predict(QUESTIONS["fr"], "all", "nope.txt", 0, api_name="/ask")
+
+    assert "nope.txt" in str(refused.value) and "docqa docs" in str(refused.value)
+
+
 def test_the_queue_answers_several_clients_at_once(client: Client) -> None:
     jobs = [client.submit(QUESTIONS[lang], api_name="/ask") for lang in ("fr", "zh", "fr", "zh")]
     results = [job.result(timeout=120) for job in jobs]
@@ -122,6 +129,15 @@ def test_the_chat_streams_then_shows_the_evidence(seeded_context: Context) -> No
     assert '<mark id="cite-1"' in final_panel
     assert copied.startswith(f"Question: {QUESTIONS['fr']}\n")
     assert f"Sources:\n[1] {FACT_SHEET} ¶" in copied
+
+
+def test_the_chat_names_an_unknown_document_in_a_notice(seeded_context: Context) -> None:
+    """The chat's document filter naming a document removed since the page loaded."""
+    with pytest.raises(gr.Error) as refused:
+        list(ChatTab(seeded_context).chat(QUESTIONS["fr"], [], "all", "nope.txt"))
+
+    assert "nope.txt" in str(refused.value.message)
+    assert "docqa docs" in str(refused.value.message)
 
 
 def test_a_session_is_remembered_and_restored_whole(seeded_context: Context) -> None:
