@@ -9,12 +9,16 @@ questions. A paragraph missing from a list gets that list's lowest z-score.
 
 from __future__ import annotations
 
+import gc
 import math
 import statistics
+import threading
 from collections.abc import Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
+
+from chromadb.errors import ChromaError
 
 from assistant.llama_bridge import metadata_filters, retriever, vector_index
 from assistant.types import Hit
@@ -128,10 +132,29 @@ class Retriever:
     def __init__(self, store: ChromaStore, candidates: int = 20) -> None:
         self.store = store
         self.candidates = candidates
-        self._indexes = {
-            embedder.name: (vector_index(store.collections[embedder.name], embedder))
-            for embedder in store.embedders
-        }
+        self._indexed: dict[str, Any] = {}  # the store's collections the indexes are over
+        self._indexes: dict[str, Any] = {}
+        self._lock = threading.Lock()
+
+    def _dense_indexes(self) -> dict[str, Any]:
+        """llama-index's indexes over the store's collections as they are now: rebuilt when
+        the store reopened Chroma to follow another process's writes."""
+        self.store.refresh()
+        with self._lock:
+            collections = self.store.collections
+            if collections is self._indexed:
+                return self._indexes
+            replacing = bool(self._indexed)
+            self._indexed = collections
+            self._indexes = {
+                embedder.name: vector_index(collections[embedder.name], embedder)
+                for embedder in self.store.embedders
+            }
+            if replacing:
+                # The old Chroma client and its vector indexes (~350 MB at 100k paragraphs)
+                # sit in reference cycles: free them now, not at some later full collection.
+                gc.collect()
+            return self._indexes
 
     def rankings(
         self, question: str, lang: str, filters: dict[str, str] | None = None
@@ -140,15 +163,28 @@ class Retriever:
         (their query embedding and Chroma search release the GIL: e5's embedding overlaps the
         rest instead of adding to it). A `doc` filter naming no stored document is an
         UnknownDocument that names it, not an abstention (nor an error from Chroma)."""
+        indexes = self._dense_indexes()  # first: a filtered document may be new
         if filters and "doc" in filters:
             self.store.require_document(filters["doc"])
         chroma_filters = metadata_filters(filters or {})
-        dense = [
-            _DENSE_POOL.submit(self.dense_ranking, name, index, question, chroma_filters)
-            for name, index in self._indexes.items()
-        ]
+        dense = self._submit_dense(indexes, question, chroma_filters)
         keyword = self.keyword_ranking(question, lang, filters)
-        return [keyword, *(future.result() for future in dense)]
+        try:
+            return [keyword, *(future.result() for future in dense)]
+        except ChromaError:
+            # Rows another process wrote since Chroma was last opened, mid-session (the
+            # generation changes at its start and end only): Chroma's "Error finding id".
+            self.store.refresh(force=True)
+            dense = self._submit_dense(self._dense_indexes(), question, chroma_filters)
+            return [keyword, *(future.result() for future in dense)]
+
+    def _submit_dense(
+        self, indexes: dict[str, Any], question: str, chroma_filters: Any
+    ) -> list[Future[Ranking]]:
+        return [
+            _DENSE_POOL.submit(self.dense_ranking, name, index, question, chroma_filters)
+            for name, index in indexes.items()
+        ]
 
     def dense_ranking(self, name: str, index: Any, question: str, chroma_filters: Any) -> Ranking:
         nodes = retriever(index, self.candidates, chroma_filters).retrieve(question)

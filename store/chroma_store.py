@@ -7,6 +7,7 @@ import fcntl
 import itertools
 import os
 import re
+import threading
 import uuid
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -17,6 +18,7 @@ from urllib.parse import urlparse
 
 import chromadb
 import numpy as np
+from chromadb.api.shared_system_client import SharedSystemClient
 from chromadb.api.types import Documents, EmbeddingFunction, Embeddings
 from chromadb.config import Settings as ChromaSettings
 from chromadb.errors import ChromaError
@@ -81,7 +83,9 @@ def _server_address(chroma_url: str) -> tuple[str, int, bool]:
     return url.hostname or "127.0.0.1", url.port or 8000, url.scheme == "https"
 
 
-def open_client(settings: StoreSettings) -> Any:
+def open_client(settings: StoreSettings, fresh: bool = False) -> Any:
+    """A Chroma client of the store; `fresh`: not the embedded one this process already has
+    for the folder (Chroma shares one per folder, with its vector indexes as first read)."""
     if settings.chroma_url:
         host, port, tls = _server_address(settings.chroma_url)
         try:
@@ -98,6 +102,8 @@ def open_client(settings: StoreSettings) -> Any:
             ) from exc
     try:
         settings.store_path.mkdir(parents=True, exist_ok=True)
+        if fresh:
+            _forget_shared_client(settings.store_path)
         with _opening(settings.store_path):
             return chromadb.PersistentClient(
                 path=str(settings.store_path), settings=_chroma_settings()
@@ -107,6 +113,17 @@ def open_client(settings: StoreSettings) -> Any:
             f"cannot open the store at {settings.store_path} ({exc}); check the folder's "
             "permissions or point DOCQA_STORE_PATH elsewhere"
         ) from exc
+
+
+def _forget_shared_client(store_path: Path) -> None:
+    """Make the next PersistentClient for this folder start its own Chroma system. The one
+    forgotten is not stopped: clients holding it (a question under way in another thread,
+    another store object) go on working with it; it is freed with its last holder."""
+    shared = SharedSystemClient._identifier_to_system  # noqa: SLF001 (no public way)
+    counts = SharedSystemClient._identifier_to_refcount  # noqa: SLF001
+    with SharedSystemClient._refcount_lock:  # noqa: SLF001
+        shared.pop(str(store_path), None)
+        counts.pop(str(store_path), None)
 
 
 @contextmanager
@@ -145,16 +162,26 @@ class ChromaStore:
             raise ValueError("at least one embedder is needed")
         self.settings = settings
         self.embedders = tuple(embedders)
-        self._client = client
-        self.collections = {
-            embedder.name: self._open_collection(f"{settings.collection}-{key}", embedder)
-            for key, embedder in zip(settings.embedders, self.embedders, strict=True)
-        }
-        self._primary = self.collections[self.embedders[0].name]
         self._session_wrote: bool | None = None  # inside writer(): whether it wrote yet
         self._generation_read: tuple[tuple[int, ...] | None, str] = (None, "")
-        self._meta = self._open_meta(f"{settings.collection}-meta")
+        self._reopening = threading.Lock()
+        self._connect(client)
         self.keywords = KeywordIndex(self._primary, self.generation, keyword_folder(settings))
+        # The generation this object's Chroma client has seen (its own writes, or read).
+        self._seen_generation = self.generation()
+
+    def _connect(self, client: Any) -> None:
+        """Open the collections through `client`. `collections` is a new dict each time:
+        holders of its collections (the retriever's llama-index indexes) compare it."""
+        self._client = client
+        self.collections = {
+            embedder.name: self._open_collection(f"{self.settings.collection}-{key}", embedder)
+            for key, embedder in zip(self.settings.embedders, self.embedders, strict=True)
+        }
+        self._primary = self.collections[self.embedders[0].name]
+        self._meta = self._open_meta(f"{self.settings.collection}-meta")
+        if hasattr(self, "keywords"):
+            self.keywords.collection = self._primary
 
     @classmethod
     def open(cls, settings: StoreSettings) -> ChromaStore:
@@ -203,6 +230,28 @@ class ChromaStore:
         self._generation_read = (stamp, token)
         return token
 
+    def refresh(self, force: bool = False) -> bool:
+        """Follow writes made by other processes to an on-disk store; whether it reopened.
+
+        Chroma's embedded client keeps each collection's vector index in memory and never
+        sees rows another process adds or deletes: a held store (`docqa serve`) did not find
+        a document `docqa ingest` added, and a question filtered to it failed with Chroma's
+        "Error finding id". When the generation is not the one this object last saw or made
+        (or when `force`d: a writer elsewhere is mid-session, its rows written since the
+        generation changed), Chroma is opened afresh. Cheap when nothing changed (the
+        generation's stat); asked before every retrieval. A server holds the only index, so
+        its clients are always current.
+        """
+        if self.settings.chroma_url:
+            return False
+        token = self.generation()
+        with self._reopening:
+            if token == self._seen_generation and not force:
+                return False
+            self._connect(open_client(self.settings, fresh=True))
+            self._seen_generation = token
+            return True
+
     def _database_stamp(self) -> tuple[int, ...] | None:
         """What changes when an on-disk store's SQLite file is written (None: a server, or a
         journal mode that does not keep the header's change counter)."""
@@ -226,6 +275,7 @@ class ChromaStore:
         token = uuid.uuid4().hex + (_WRITING_MARK if writing else "")
         self._meta.upsert(ids=[_GENERATION_ID], embeddings=[[0.0]], metadatas=[{"token": token}])
         self._generation_read = (None, "")
+        self._seen_generation = token  # our own write: this client holds it already
 
     @property
     def location(self) -> str:
@@ -240,9 +290,8 @@ class ChromaStore:
         The generation changes before the session's first write (to a token marked as being
         written, so a writer killed after it leaves a token no saved keyword index matches)
         and once more at its end: not per write, since every change makes a serving process
-        rebuild its BM25 index on its next question (tens of seconds at 100k paragraphs).
-        Meanwhile other processes find the new paragraphs by dense retrieval. A session that
-        writes nothing changes nothing.
+        rebuild its BM25 index on its next question (tens of seconds at 100k paragraphs), and
+        reopen Chroma (`refresh`). A session that writes nothing changes nothing.
         """
         if self.settings.chroma_url:
             with self._session():

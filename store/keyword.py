@@ -59,7 +59,7 @@ class KeywordIndex:
     REBUILD_BEHIND_FROM = 20_000
 
     def __init__(self, collection: Any, generation: Callable[[], str], saved_in: Path) -> None:
-        self._collection = collection
+        self.collection = collection  # the store replaces it when it reopens Chroma
         self._saved_in = saved_in  # where built indexes are kept
         self._generation = generation
         self._lock = threading.Lock()  # guards the fields below
@@ -127,7 +127,7 @@ class KeywordIndex:
         fields: dict[str, list[str]] = {key: [] for key in FIELDS}
         vocab: dict[str, int] = {}
         corpus: list[list[int]] = []
-        for page in pages(self._collection, ["metadatas"]):
+        for page in pages(self.collection, ["metadatas"]):
             ids.extend(page["ids"])
             for metadata in page["metadatas"]:
                 tokens = str(metadata.get(TOKENS_KEY, "")).split() or ["\u2400"]
