@@ -169,6 +169,8 @@ class ChromaStore:
         self.keywords = KeywordIndex(self._primary, self.generation, keyword_folder(settings))
         # The generation this object's Chroma client has seen (its own writes, or read).
         self._seen_generation = self.generation()
+        if not settings.chroma_url and self._seen_generation.endswith(_WRITING_MARK):
+            self._finish_interrupted()
 
     def _connect(self, client: Any) -> None:
         """Open the collections through `client`. `collections` is a new dict each time:
@@ -188,7 +190,9 @@ class ChromaStore:
         embedders = [
             load_embedder(key, settings.threads, settings.models_path) for key in settings.embedders
         ]
-        return cls(open_client(settings), settings, embedders)
+        # A client of its own: one shared with an older store object of this process would
+        # hold that object's vector indexes, without the rows written since (`refresh`).
+        return cls(open_client(settings, fresh=True), settings, embedders)
 
     def _open_collection(self, name: str, embedder: Embedder) -> Any:
         expected = {"docqa_embedder": embedder.name, "docqa_dim": embedder.dim}
@@ -313,9 +317,20 @@ class ChromaStore:
             handle.flush()
             try:
                 with self._session():
+                    if self.generation().endswith(_WRITING_MARK):
+                        # Marked, yet nobody holds the lock: its writer was killed mid-change.
+                        self._drop_orphans()
+                        self._session_wrote = True  # the session's end clears the mark
                     yield
             finally:
                 fcntl.flock(handle, fcntl.LOCK_UN)
+
+    def _finish_interrupted(self) -> None:
+        """Opening a store whose last writer was killed mid-change: a writer session finishes
+        it, when no other process holds the lock (a live writer's mark is its own). A store
+        that cannot be written is read as it is: reads trust the primary collection only."""
+        with contextlib.suppress(StoreLocked, OSError), self.writer():
+            pass
 
     @contextmanager
     def _session(self) -> Iterator[None]:
@@ -432,6 +447,15 @@ class ChromaStore:
         Needed when an embedder is added to an existing store (DOCQA_EMBEDDERS=use,e5 over a
         store built with use alone), and after a writer was killed between collections.
         """
+        missing = self._drop_orphans()
+        if not missing:
+            return 0
+        return len(self.write(self.get(sorted(missing)), on_progress))
+
+    def _drop_orphans(self) -> set[str]:
+        """Delete the rows a secondary collection holds and the primary lacks: a write killed
+        between collections (they are written first) or a removal (the primary loses its rows
+        first). Returns the ids the primary holds and a secondary lacks."""
         primary = set(get_all(self._primary, [])["ids"])
         missing: set[str] = set()
         for collection in self.collections.values():
@@ -442,14 +466,14 @@ class ChromaStore:
             orphans = sorted(present - primary)
             if orphans:
                 collection.delete(ids=orphans)
-        if not missing:
-            return 0
-        return len(self.write(self.get(sorted(missing)), on_progress))
+        return missing
 
     def delete(self, ids: Sequence[str]) -> None:
         if not ids:
             return
         with self.changing():
+            # The primary first: a removal killed half-way is gone from what reads trust,
+            # and its rows left in the others are dropped when the store is next opened.
             for collection in self.collections.values():
                 collection.delete(ids=list(ids))
 

@@ -3,6 +3,7 @@ loaded when unchanged, rebuilt after a write."""
 
 from __future__ import annotations
 
+import fcntl
 import os
 import subprocess
 import sys
@@ -134,8 +135,10 @@ def test_a_writer_session_changes_the_generation_before_its_first_write_and_at_i
 def test_a_writer_killed_mid_session_leaves_a_generation_no_saved_index_matches(
     tmp_path: Path,
 ) -> None:
-    """Its rows are in Chroma but not announced: every process rebuilds from them, and none
-    keeps an index that a later process would load without its last rows."""
+    """Its rows are in Chroma but not announced: until a writer session finishes its change
+    (another process holds the lock here), every process rebuilds from them, and none keeps
+    an index that a later process would load without its last rows. Then the next store
+    opened finishes it: a lasting generation, whose saved index holds every row."""
     settings = StoreSettings(store_path=tmp_path, embedders=("use",))
     store = ChromaStore.open(settings)
     with store.writer():
@@ -149,10 +152,20 @@ def test_a_writer_killed_mid_session_leaves_a_generation_no_saved_index_matches(
     )
     assert killed.returncode == 9, killed.stderr
 
-    reader = ChromaStore.open(settings)
-    assert reader.keywords.indexed_ids() == {"doc.txt#1", "doc.txt#2"}
-    saved = list((tmp_path / "keyword-index" / settings.collection).iterdir())
-    assert all(p.name != reader.generation() for p in saved)
+    with (tmp_path / "docqa-writer.lock").open("a") as held:
+        fcntl.flock(held, fcntl.LOCK_EX)  # another writer now
+        reader = ChromaStore.open(settings)
+        assert reader.keywords.indexed_ids() == {"doc.txt#1", "doc.txt#2"}
+        saved = list((tmp_path / "keyword-index" / settings.collection).iterdir())
+        assert all(p.name != reader.generation() for p in saved)
+        fcntl.flock(held, fcntl.LOCK_UN)
+
+    finished = ChromaStore.open(settings)
+    assert finished.generation().isalnum()
+    assert finished.keywords.indexed_ids() == {"doc.txt#1", "doc.txt#2"}
+    later = ChromaStore.open(settings)
+    later.keywords._build = refuse_to_build  # type: ignore[method-assign]  # noqa: SLF001
+    assert later.keywords.indexed_ids() == {"doc.txt#1", "doc.txt#2"}  # loaded, complete
 
 
 def test_another_processs_write_is_seen_at_once(tmp_path: Path) -> None:
