@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
 
@@ -12,7 +12,7 @@ from tqdm import tqdm
 
 from ingest.decode import check_size, read_limited
 from ingest.errors import IngestError
-from ingest.readers import READERS, ParsedDocument, reader_for
+from ingest.readers import READERS, ParsedDocument, document_id, reader_for
 from ingest.settings import IngestSettings
 from store import ChromaStore, Paragraph, content_hash, detect_language, paragraph_id
 
@@ -56,10 +56,19 @@ class IngestReport:
         return sum(int(getattr(d, name)) for d in self.documents if not d.error)
 
 
-def iter_files(paths: Iterable[Path]) -> Iterator[Path]:
-    """Files to ingest: files as given, folders walked for the formats docqa reads. A walk
-    never leaves its folder: symbolic links to folders are not followed, and a link to a file
-    outside the folder (/etc/passwd named notes.txt) is passed over."""
+def named_files(paths: Iterable[Path]) -> list[tuple[Path, str]]:
+    """Files to ingest, each with its document id: files as given, folders walked for the
+    formats docqa reads. A walk never leaves its folder: symbolic links to folders are not
+    followed, and a link to a file outside the folder (/etc/passwd named notes.txt) is passed
+    over.
+
+    A file given directly is named by its file name, a file found in a folder by its path
+    inside that folder (`sub/a.txt`): stores ingested before, and the seed ids, keep their
+    names. Different files of one command that would still share a name (`docqa ingest x1
+    x2`, both holding a.txt) each get the name of the folder they were found in (or sit in)
+    in front, `x1/a.txt` and `x2/a.txt`, and more of its path while that is not enough.
+    """
+    found: list[tuple[Path, Path, str]] = []  # a file, the folder its name is relative to, name
     for path in paths:
         if not path.exists():
             if path.is_symlink():
@@ -69,9 +78,29 @@ def iter_files(paths: Iterable[Path]) -> Iterator[Path]:
                 )
             raise FileNotFoundError(f"{path} does not exist; check the path")
         if path.is_dir():
-            yield from sorted(walk_inside(path))
+            walked = sorted(walk_inside(path))
+            found.extend((file, path, file.relative_to(path).as_posix()) for file in walked)
         else:
-            yield path
+            found.append((path, path.parent, path.name))
+    folders_by_name: dict[str, dict[Path, Path]] = {}  # name -> each file's folder
+    for file, folder, name in found:
+        folders_by_name.setdefault(name, {})[file.resolve()] = folder.resolve()
+    return [
+        (file, _told_apart(name, folders_by_name[name], file.resolve())) for file, _, name in found
+    ]
+
+
+def _told_apart(name: str, folders: dict[Path, Path], file: Path) -> str:
+    """`name`, with as many of its folder's last parts in front as tell the different files
+    of that name apart (none when it is the only one)."""
+    if len(folders) < 2:
+        return name
+    deepest = max(len(folder.parts) for folder in folders.values())
+    for depth in range(1, deepest + 1):
+        labels = {f: "/".join(folder.parts[1:][-depth:]) for f, folder in folders.items()}
+        if len(set(labels.values())) == len(labels):
+            break
+    return f"{labels[file]}/{name}" if labels[file] else name
 
 
 def walk_inside(folder: Path) -> Iterator[Path]:
@@ -168,8 +197,8 @@ class Ingestor:
         pending: list[_Planned] = []
         with self.store.writer():
             self.store.complete()
-            for path in iter_files(paths):
-                planned = self._plan_file(path)
+            for path, doc_id in named_files(paths):
+                planned = self._plan_file(path, doc_id)
                 if isinstance(planned, DocumentReport):
                     report.documents.append(planned)
                     continue
@@ -192,20 +221,26 @@ class Ingestor:
                 return planned
             return self._apply([planned], progress=False)[0]
 
-    def _plan_file(self, path: Path) -> _Planned | DocumentReport:
+    def _plan_file(self, path: Path, doc_id: str) -> _Planned | DocumentReport:
         try:
             reader_for(path.name)
+            for part in doc_id.split("/"):
+                document_id(part)  # a folder's name too: no control characters
             data = read_limited(path, self.settings.max_bytes)
         except (IngestError, OSError) as exc:
             return DocumentReport(source=str(path), error=str(exc))
-        return self._parse(path.name, data, str(path.resolve()))
+        return self._parse(path.name, data, str(path.resolve()), doc_id)
 
-    def _parse(self, name: str, data: bytes, source: str) -> _Planned | DocumentReport:
+    def _parse(
+        self, name: str, data: bytes, source: str, doc_id: str | None = None
+    ) -> _Planned | DocumentReport:
         try:
             check_size(name, len(data), self.settings.max_bytes)
             parsed = reader_for(name)(name, data)
         except IngestError as exc:
             return DocumentReport(source=source, error=str(exc))
+        if doc_id is not None:  # readers name a document by its file name alone
+            parsed = replace(parsed, doc_id=doc_id)
         return self._plan(source, parsed)
 
     def _plan(self, source: str, parsed: ParsedDocument) -> _Planned:

@@ -16,6 +16,7 @@ import pytest
 from evals import default_eval_set, load_eval_set
 from ingest import default_corpus
 from ingest.readers import read_plain_text
+from tests.ingest.test_document_ids import NAMES, write_folder
 
 DOCQA = Path(sys.executable).parent / "docqa"
 DECLARATION = "000_08fd0699280038d4.txt"
@@ -159,6 +160,21 @@ def test_ask_about_an_unknown_document_is_a_usage_error_naming_it(store: Path) -
     assert "nope.txt" in run.err
     assert "docqa docs" in run.err
     assert "Traceback" not in run.err and "Error finding id" not in run.err
+
+
+def test_two_folders_sharing_file_names_keep_every_document(tmp_path: Path) -> None:
+    """Before, ids were bare file names: 10 documents reported, 5 kept."""
+    for first_doc, folder in ((10, "x1"), (20, "x2")):
+        write_folder(tmp_path / folder, first_doc)
+    store = tmp_path / "store"
+
+    run = docqa(store, "ingest", str(tmp_path / "x1"), str(tmp_path / "x2"))
+    listed = docqa(store, "docs")
+
+    assert run.code == 0, run.err
+    assert "10 documents: 30 paragraphs added" in run.out
+    ids = sorted(line.split("\t")[1] for line in listed.out.splitlines())
+    assert ids == sorted(f"{folder}/{name}" for folder in ("x1", "x2") for name in NAMES)
 
 
 def test_ask_json_prints_the_answer_contract(store: Path) -> None:
