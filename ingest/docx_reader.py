@@ -11,9 +11,11 @@ import re
 import zipfile
 from typing import Any
 
+from ingest.budget import Budget
 from ingest.errors import DamagedFile, FileTooLarge, IngestError, UnsupportedFormat
 from ingest.parsed import ParsedDocument, document_id
 from ingest.rendering import Rendering, clean_inline, drafts_of, first_heading_or_line
+from ingest.settings import IngestSettings
 
 # Built-in heading styles keep their English name in styles.xml whatever Word's language;
 # documents made elsewhere name them in their own language.
@@ -22,11 +24,12 @@ _BODY_PART = "word/document.xml"
 MAX_UNPACKED_BYTES = 200_000_000  # a larger unpacked .docx is a zip bomb, not a document
 
 
-def read_docx(name: str, data: bytes) -> ParsedDocument:
+def read_docx(name: str, data: bytes, settings: IngestSettings | None = None) -> ParsedDocument:
     doc_id = document_id(name)
-    document = _open(name, data)
+    budget = Budget.of(name, settings)
+    document = _open(name, data, budget)
     try:
-        rendering = _render(document)
+        rendering = _render(document, Rendering(budget))
         title = (document.core_properties.title or "").strip()
     except IngestError:
         raise
@@ -40,13 +43,17 @@ def read_docx(name: str, data: bytes) -> ParsedDocument:
     )
 
 
-def _open(name: str, data: bytes) -> Any:
+def _open(name: str, data: bytes, budget: Budget) -> Any:
     import docx
 
     try:
         package = zipfile.ZipFile(io.BytesIO(data))
         names = set(package.namelist())
         unpacked = sum(info.file_size for info in package.infolist())
+        # python-docx parses every XML part when it opens the package, at ~15 bytes of memory
+        # per byte (a 150 MB document.xml took 2.3 GB). A member's declared size is what zipfile
+        # reads at most (past it the CRC check fails), so it is checked before any is unpacked.
+        xml = sum(info.file_size for info in package.infolist() if _is_xml(info.filename))
     except (zipfile.BadZipFile, ValueError, OSError):
         raise UnsupportedFormat(
             f"{name} is not a Word .docx file (not a zip package; an old .doc?); "
@@ -62,6 +69,7 @@ def _open(name: str, data: bytes) -> Any:
             f"{name} unpacks to {unpacked / 1e6:.0f} MB, over the "
             f"{MAX_UNPACKED_BYTES / 1e6:.0f} MB docqa unpacks; split the document"
         )
+    budget.check_unpacked(xml, "its XML parts (the text and its markup)")
     try:
         return docx.Document(io.BytesIO(data))
     except Exception as exc:
@@ -70,10 +78,13 @@ def _open(name: str, data: bytes) -> Any:
         ) from None
 
 
-def _render(document: Any) -> Rendering:
+def _is_xml(member: str) -> bool:
+    return member.lower().endswith((".xml", ".rels"))
+
+
+def _render(document: Any, rendering: Rendering) -> Rendering:
     from docx.table import Table
 
-    rendering = Rendering()
     items: list[tuple[int, str, str]] = []  # the list being read, flushed at its end
     numbers: dict[int, int] = {}
     for block in document.iter_inner_content():

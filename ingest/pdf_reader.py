@@ -16,9 +16,11 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
+from ingest.budget import Budget
 from ingest.errors import DamagedFile, EncryptedDocument, IngestError
 from ingest.parsed import ParsedDocument, document_id
 from ingest.rendering import Rendering, clean_inline, drafts_of, first_heading_or_line
+from ingest.settings import IngestSettings
 
 _CJK = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]")
 _SENTENCE_END = re.compile(r"[.!?:;。！？：；»\"”)]$")
@@ -76,10 +78,11 @@ def join_pdf_lines(lines: list[str]) -> str:
     return out
 
 
-def read_pdf(name: str, data: bytes) -> ParsedDocument:
+def read_pdf(name: str, data: bytes, settings: IngestSettings | None = None) -> ParsedDocument:
     doc_id = document_id(name)
+    budget = Budget.of(name, settings)
     _check_envelope(name, data)
-    pages, title = _pages(name, data)
+    pages, title, damage = _pages(name, data, budget)
     body_size = _body_size(pages)
     heading_sizes = _heading_sizes(pages, body_size)
     running = _running_heads(pages)
@@ -91,14 +94,41 @@ def read_pdf(name: str, data: bytes) -> ParsedDocument:
                 placed[-1][1].lines.extend(paragraph.lines)  # carried over the page break
             else:
                 placed.append((number, paragraph))
-    rendering = Rendering()
+    rendering = Rendering(budget)
     for number, paragraph in placed:
         if rendering.page_at(rendering.length) != number:
             rendering.start_page(number)
         _emit(rendering, paragraph, body_size, heading_sizes)
+    if damage.unread and not rendering.text.strip():
+        raise DamagedFile(
+            f"{name} is damaged ({'; '.join(damage.unread)}): no text could be read from it; "
+            "re-export or download it again"
+        )
     drafts = drafts_of(name, rendering, "it holds no extractable text (a scan? run OCR first)")
     title = title or first_heading_or_line(rendering.text, name)
-    return ParsedDocument(doc_id, title, drafts, text=rendering.text)
+    return ParsedDocument(doc_id, title, drafts, damage.note, rendering.text)
+
+
+@dataclass
+class Damage:
+    """Signs that a PDF is damaged, rather than without text (a scan)."""
+
+    unread: list[str] = field(default_factory=list)  # why nothing could be read
+    corrupt_pages: list[int] = field(default_factory=list)  # content that failed to unpack
+    missing_pages: str | None = None  # e.g. "only 1 of its 2 pages could be found"
+
+    @property
+    def note(self) -> str | None:
+        """What a document read in part says (it is kept: the rest is worth finding)."""
+        parts = [f"damaged: {self.missing_pages}"] if self.missing_pages else []
+        if self.corrupt_pages:
+            pages = ", ".join(str(page) for page in self.corrupt_pages[:10])
+            more = ", …" if len(self.corrupt_pages) > 10 else ""
+            plural = "s" if len(self.corrupt_pages) > 1 else ""
+            parts.append(
+                f"damaged: the content of page{plural} {pages}{more} could not be read in full"
+            )
+        return "; ".join(parts) or None
 
 
 def _check_envelope(name: str, data: bytes) -> None:
@@ -113,25 +143,47 @@ def _check_envelope(name: str, data: bytes) -> None:
         )
 
 
-def _pages(name: str, data: bytes) -> tuple[list[list[Line]], str]:
-    """The text lines of every page, and the title in the document's metadata."""
-    from pdfminer.converter import PDFPageAggregator
+def _pages(name: str, data: bytes, budget: Budget) -> tuple[list[list[Line]], str, Damage]:
+    """The text lines of every page, the title in the document's metadata, signs of damage."""
     from pdfminer.layout import LAParams
-    from pdfminer.pdfdocument import PDFDocument, PDFEncryptionError, PDFPasswordIncorrect
-    from pdfminer.pdfinterp import PDFPageInterpreter, PDFResourceManager
+    from pdfminer.pdfdocument import (
+        PDFDocument,
+        PDFEncryptionError,
+        PDFPasswordIncorrect,
+        PDFXRefFallback,
+    )
     from pdfminer.pdfpage import PDFPage
     from pdfminer.pdfparser import PDFParser
 
+    from ingest.pdf_bounds import (
+        BoundedAggregator,
+        BoundedInterpreter,
+        BoundedResources,
+        PdfBudget,
+    )
+
     try:
         document = PDFDocument(PDFParser(io.BytesIO(data)))
-        resources = PDFResourceManager()
-        device = PDFPageAggregator(resources, laparams=LAParams())
-        interpreter = PDFPageInterpreter(resources, device)
+        bounds = PdfBudget(budget)
+        resources = BoundedResources(bounds)
+        device = BoundedAggregator(resources, LAParams())
+        interpreter = BoundedInterpreter(resources, device)
         pages = []
         for page in PDFPage.create_pages(document):
             interpreter.process_page(page)
             pages.append(_page_lines(device.get_result()))
-        return pages, _metadata_title(document)
+        damage = Damage(corrupt_pages=sorted(bounds.corrupt_pages))
+        declared = _declared_pages(document)
+        if not pages:
+            damage.unread.append("no page could be found in it")
+        elif declared is not None and len(pages) < declared:
+            damage.missing_pages = f"only {len(pages)} of its {declared} pages could be found"
+            damage.unread.append(damage.missing_pages)
+        if any(isinstance(xref, PDFXRefFallback) for xref in document.xrefs):
+            damage.unread.append("its cross-reference table is broken")
+        if damage.corrupt_pages:
+            damage.unread.append("the content of its pages is corrupt")
+        return pages, _metadata_title(document), damage
     except (PDFPasswordIncorrect, PDFEncryptionError):
         raise EncryptedDocument(
             f"{name} is password-protected; save an unprotected copy (e.g. print it to PDF) "
@@ -144,6 +196,17 @@ def _pages(name: str, data: bytes) -> tuple[list[list[Line]], str]:
             f"{name} is damaged and cannot be read as a PDF ({type(exc).__name__}); "
             "re-export or download it again"
         ) from None
+
+
+def _declared_pages(document: Any) -> int | None:
+    """The page count the document's page tree declares, if it declares one."""
+    from pdfminer.pdftypes import resolve1
+
+    try:
+        count = resolve1(resolve1(document.catalog.get("Pages")).get("Count"))
+    except Exception:  # no page tree: pdfminer then looks for pages object by object
+        return None
+    return count if isinstance(count, int) and count > 0 else None
 
 
 def _metadata_title(document: Any) -> str:

@@ -236,7 +236,7 @@ class Ingestor:
     ) -> _Planned | DocumentReport:
         try:
             check_size(name, len(data), self.settings.max_bytes)
-            parsed = reader_for(name)(name, data)
+            parsed = reader_for(name)(name, data, self.settings)
         except IngestError as exc:
             return DocumentReport(source=source, error=str(exc))
         if doc_id is not None:  # readers name a document by its file name alone

@@ -3,30 +3,50 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from pathlib import Path
+from typing import Protocol
 
+from ingest.budget import Budget
 from ingest.decode import decode_text
 from ingest.docx_reader import read_docx
 from ingest.errors import EmptyDocument, UnsupportedFormat
 from ingest.html_reader import read_html
 from ingest.parsed import ParsedDocument, document_id
 from ingest.pdf_reader import read_pdf
+from ingest.settings import IngestSettings
 from ingest.structure import build_drafts, clean_markup
 
 TITLE_CHARS = 120
-__all__ = ["READERS", "ParsedDocument", "document_id", "reader_for", "supported_suffixes"]
+__all__ = [
+    "READERS",
+    "ParsedDocument",
+    "Reader",
+    "document_id",
+    "reader_for",
+    "supported_suffixes",
+]
 
 
-def read_plain_text(name: str, data: bytes) -> ParsedDocument:
-    return _from_text(name, data, markdown=False)
+class Reader(Protocol):
+    """A file's name and bytes to a parsed document, within the settings' budgets (read from the
+    DOCQA_* environment when none are given)."""
+
+    def __call__(
+        self, name: str, data: bytes, settings: IngestSettings | None = None
+    ) -> ParsedDocument: ...
 
 
-def read_markdown(name: str, data: bytes) -> ParsedDocument:
-    return _from_text(name, data, markdown=True)
+def read_plain_text(
+    name: str, data: bytes, settings: IngestSettings | None = None
+) -> ParsedDocument:
+    return _from_text(name, data, False, settings)
 
 
-READERS: dict[str, Callable[[str, bytes], ParsedDocument]] = {
+def read_markdown(name: str, data: bytes, settings: IngestSettings | None = None) -> ParsedDocument:
+    return _from_text(name, data, True, settings)
+
+
+READERS: dict[str, Reader] = {
     ".txt": read_plain_text,
     ".text": read_plain_text,
     ".md": read_markdown,
@@ -42,7 +62,7 @@ def supported_suffixes() -> list[str]:
     return sorted(READERS)
 
 
-def reader_for(name: str) -> Callable[[str, bytes], ParsedDocument]:
+def reader_for(name: str) -> Reader:
     suffix = Path(name).suffix.lower()
     try:
         return READERS[suffix]
@@ -53,11 +73,15 @@ def reader_for(name: str) -> Callable[[str, bytes], ParsedDocument]:
         ) from None
 
 
-def _from_text(name: str, data: bytes, markdown: bool) -> ParsedDocument:
+def _from_text(
+    name: str, data: bytes, markdown: bool, settings: IngestSettings | None
+) -> ParsedDocument:
+    budget = Budget.of(name, settings)
     decoded = decode_text(name, data)
+    budget.check_chars(len(decoded.text))
     # Offsets are into the text with Windows line ends normalised (what every reader sees).
     text = decoded.text.replace("\r\n", "\n").replace("\r", "\n")
-    drafts = build_drafts(text, markdown=markdown)
+    drafts = build_drafts(text, markdown=markdown, budget=budget)
     if not drafts:
         raise EmptyDocument(f"{name} has no paragraphs of text to index")
     title = _title(text, markdown, name)

@@ -12,6 +12,7 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
 
+from ingest.budget import Budget
 from ingest.errors import EmptyDocument
 from ingest.structure import Draft, build_drafts, join_lines
 
@@ -28,8 +29,10 @@ def clean_inline(text: str) -> str:
 
 @dataclass
 class Rendering:
-    """Blocks appended in reading order, separated by blank lines."""
+    """Blocks appended in reading order, separated by blank lines; with a budget, a document with
+    more text than it allows is refused as it is rendered."""
 
+    budget: Budget | None = None
     parts: list[str] = field(default_factory=list)
     length: int = 0
     page_starts: list[tuple[int, int]] = field(default_factory=list)  # (offset, page number)
@@ -74,6 +77,8 @@ class Rendering:
             self.length += 2
         self.parts.append(text)
         self.length += len(text)
+        if self.budget is not None:
+            self.budget.check_chars(self.length)
 
     @property
     def text(self) -> str:
@@ -88,7 +93,7 @@ class Rendering:
 
 def drafts_of(name: str, rendering: Rendering, empty_hint: str) -> list[Draft]:
     """Paragraph drafts of a rendering, each with its page; EmptyDocument when there are none."""
-    drafts = build_drafts(rendering.text, markdown=True)
+    drafts = build_drafts(rendering.text, markdown=True, budget=rendering.budget)
     if not drafts:
         raise EmptyDocument(f"{name} has no text to index: {empty_hint}")
     for draft in drafts:

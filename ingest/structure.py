@@ -8,9 +8,12 @@ join the paragraph they close, so no heading is ever indexed on its own.
 from __future__ import annotations
 
 import re
+import unicodedata
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
-_BLOCK = re.compile(r"(?:[^\n]*\S[^\n]*(?:\n|$))+")
+from ingest.budget import Budget
+
 _BOLD_ONLY = re.compile(r"^\*\*(?P<text>[\s\S]+?)\*\*$")
 _MD_HEADING = re.compile(r"^(?P<hashes>#{1,6})\s+(?P<text>.+?)\s*#*$")
 _ROMAN = re.compile(r"^(?=[IVXLC])M*(C[MD]|D?C{0,3})(X[CL]|L?X{0,3})(I[XV]|V?I{0,3})\.?$")
@@ -23,6 +26,12 @@ _MARKUP = re.compile(r"\*\*|__")
 SHORT_BLOCK_CHARS = 200  # a line this short without final punctuation reads as a title
 FRONT_MATTER_CHARS = 150  # a run of titles this long is a paragraph of its own (cover page)
 SECTION_PART_CHARS = 60
+# No paragraph is longer: a longer block is cut at sentence ends (else line breaks, spaces,
+# characters) into several, each with its own span (a 15 MB line embedded as one paragraph asked
+# the embedder for 15.7 GiB). Cut a little shorter, so a title line attached still fits.
+MAX_PARAGRAPH_CHARS = 4000
+_CUT_CHARS = MAX_PARAGRAPH_CHARS - FRONT_MATTER_CHARS
+_SENTENCE_CUT = re.compile(r"[.!?;…]+[\"'”’»)\]]*(?=\s)|[。！？；…]+[”’」』）]*")
 
 
 @dataclass
@@ -41,16 +50,66 @@ class Block:
     raw: str
     start: int
     end: int
+    cut: bool = False  # a piece of a block too long to be one paragraph (never a title)
 
 
-def split_blocks(source: str) -> list[Block]:
-    blocks = []
-    for match in _BLOCK.finditer(source):
-        raw = match.group().rstrip()
-        if raw.strip():
-            offset = match.start() + (len(raw) - len(raw.lstrip()))
-            blocks.append(Block(raw.strip(), offset, match.start() + len(raw)))
-    return blocks
+def split_blocks(source: str) -> Iterator[Block]:
+    """Runs of non-blank lines, each stripped, with its span in `source`; a run longer than a
+    paragraph is cut into several (see _cut)."""
+    start = end = -1
+    position = 0
+    while True:
+        newline = source.find("\n", position)
+        line = source[position:] if newline < 0 else source[position:newline]
+        if line and not line.isspace():
+            if start < 0:
+                start = position + len(line) - len(line.lstrip())
+            end = position + len(line.rstrip())
+        elif start >= 0:
+            yield from _cut(Block(source[start:end], start, end))
+            start = -1
+        if newline < 0:
+            break
+        position = newline + 1
+    if start >= 0:
+        yield from _cut(Block(source[start:end], start, end))
+
+
+def _cut(block: Block, limit: int = _CUT_CHARS) -> Iterator[Block]:
+    raw, position = block.raw, 0
+    if len(raw) > limit:
+        # A list or a table is cut between its lines; prose between sentences.
+        lines_first = any(_LIST_LINE.match(line) for line in raw.splitlines())
+        while len(raw) - position > limit:
+            cut = _cut_point(raw, position + limit // 2, position + limit, lines_first)
+            piece = raw[position:cut]
+            lead = len(piece) - len(piece.lstrip())
+            start = block.start + position + lead
+            end = block.start + position + len(piece.rstrip())
+            yield Block(piece.strip(), start, end, cut=True)
+            position = cut
+            while raw[position].isspace():  # the block ends with a non-space character
+                position += 1
+    yield Block(raw[position:], block.start + position, block.end, cut=position > 0)
+
+
+def _cut_point(raw: str, low: int, high: int, lines_first: bool) -> int:
+    """Where to end a piece of `raw` that must end between `low` and `high`."""
+    newline = raw.rfind("\n", low, high)
+    if lines_first and newline >= 0:
+        return newline + 1
+    sentence_end = max((match.end() for match in _SENTENCE_CUT.finditer(raw, low, high)), default=0)
+    if sentence_end:
+        return sentence_end
+    if newline >= 0:
+        return newline + 1
+    for at in range(high - 1, low - 1, -1):
+        if raw[at].isspace():
+            return at + 1
+    cut = high  # one long word: cut between characters, never before a combining accent
+    while cut > low and unicodedata.combining(raw[cut]):
+        cut -= 1
+    return cut
 
 
 def clean_markup(text: str) -> str:
@@ -140,21 +199,31 @@ def _signature_text(block: Block) -> str:
     return re.sub(r"\s*([(（](?:Signé|Signed|签名|簽名)[)）])", r"\n\1", text).strip()
 
 
-def build_drafts(source: str, markdown: bool = False) -> list[Draft]:
+def build_drafts(source: str, markdown: bool = False, budget: Budget | None = None) -> list[Draft]:
+    """Paragraph drafts of `source`, none longer than MAX_PARAGRAPH_CHARS; with a budget, a file
+    with more paragraphs than it allows is refused while they are built."""
     drafts: list[Draft] = []
     outline = _Outline()
     pending: list[Block] = []  # short title lines waiting for the paragraph they head
+    pending_chars = 0
+
+    def add(draft: Draft) -> None:
+        drafts.append(draft)
+        if budget is not None:
+            budget.check_paragraphs(len(drafts))
 
     def flush_pending_as_paragraph_or_trailer() -> None:
+        nonlocal pending_chars
         if not pending:
             return
         text = "\n".join(join_lines(b.raw.splitlines()) for b in pending)
         same_section = bool(drafts) and drafts[-1].section.startswith(outline.section())
         if same_section and len(text) < FRONT_MATTER_CHARS:
-            _extend(drafts[-1], text, pending[-1].end)
+            _extend(drafts, text, pending[0].start, pending[-1].end, add)
         else:
-            drafts.append(Draft(text, outline.section(), pending[0].start, pending[-1].end))
+            add(Draft(text, outline.section(), pending[0].start, pending[-1].end))
         pending.clear()
+        pending_chars = 0
 
     for block in split_blocks(source):
         if not join_lines(block.raw.splitlines()):
@@ -165,9 +234,12 @@ def build_drafts(source: str, markdown: bool = False) -> list[Draft]:
             continue
         outline.last_was_heading = False
         if _SIGNATURE.search(block.raw) and drafts and not pending:
-            _extend(drafts[-1], _signature_text(block), block.end)
-        elif _is_short(block):
+            _extend(drafts, _signature_text(block), block.start, block.end, add)
+        elif not block.cut and _is_short(block):
+            if pending_chars + len(block.raw) >= MAX_PARAGRAPH_CHARS:
+                flush_pending_as_paragraph_or_trailer()  # a run of titles is a paragraph
             pending.append(block)
+            pending_chars += len(block.raw) + 1
         else:
             number = match["number"] if (match := _NUMBERED.match(block.raw)) else None
             body = _body_text(block, markdown)
@@ -178,12 +250,13 @@ def build_drafts(source: str, markdown: bool = False) -> list[Draft]:
             elif pending:
                 body, start = heads + "\n" + body, pending[0].start
                 pending.clear()
+                pending_chars = 0
             # "Each station measures:" + its bullet list or table (numbered paragraphs stay apart).
             lead_in = _leads_in(drafts, outline.section())
             if lead_in and number is None and start == block.start and _LIST_LINE.match(body):
-                _extend(drafts[-1], body, block.end)
+                _extend(drafts, body, block.start, block.end, add)
                 continue
-            drafts.append(Draft(body, outline.section(number), start, block.end))
+            add(Draft(body, outline.section(number), start, block.end))
     flush_pending_as_paragraph_or_trailer()
     return drafts
 
@@ -192,6 +265,13 @@ def _leads_in(drafts: list[Draft], section: str) -> bool:
     return bool(drafts) and drafts[-1].section == section and drafts[-1].text.endswith((":", "："))
 
 
-def _extend(draft: Draft, text: str, end: int) -> None:
-    draft.text = f"{draft.text}\n{text}"
-    draft.end = end
+def _extend(
+    drafts: list[Draft], text: str, start: int, end: int, add: Callable[[Draft], None]
+) -> None:
+    """Join `text` to the last paragraph, or make it the next one where they would be too long."""
+    last = drafts[-1]
+    if len(last.text) + 1 + len(text) > MAX_PARAGRAPH_CHARS:
+        add(Draft(text, last.section, start, end, last.page))
+        return
+    last.text = f"{last.text}\n{text}"
+    last.end = end

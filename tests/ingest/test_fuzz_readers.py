@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from ingest import IngestError
 from ingest.readers import ParsedDocument, read_markdown, read_plain_text
+from ingest.structure import MAX_PARAGRAPH_CHARS
 
 READERS = {"txt": read_plain_text, "md": read_markdown}
 # Derandomized: the same 200 examples each run, so a failure here is never a fluke.
@@ -71,6 +72,7 @@ def check(reader: Callable[[str, bytes], ParsedDocument], name: str, data: bytes
         assert draft.text.strip()
         assert "**" not in draft.text
         assert 0 <= draft.start <= draft.end
+        assert len(draft.text) <= MAX_PARAGRAPH_CHARS
 
 
 @pytest.mark.parametrize("kind", sorted(READERS))
