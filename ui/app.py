@@ -9,11 +9,13 @@ from ui.offline import apply_offline_env
 apply_offline_env()
 
 import gradio as gr  # noqa: E402
+from starlette.middleware import Middleware  # noqa: E402
 
 from ui.chat_tab import PRIVATE, ChatTab  # noqa: E402
 from ui.context import Context  # noqa: E402
 from ui.documents_tab import DocumentsTab  # noqa: E402
 from ui.eval_tab import EvalTab  # noqa: E402
+from ui.same_origin import SameOriginOnly  # noqa: E402
 
 STATIC = Path(__file__).parent / "static"
 # Each event runs on its own worker; answers share a pool of 4 (ui.chat_tab.ANSWERS). Past
@@ -90,6 +92,7 @@ def launch(
         theme=THEME,
         css=(STATIC / "docqa.css").read_text(encoding="utf-8"),
         js=(STATIC / "docqa.js").read_text(encoding="utf-8"),
+        app_kwargs={"middleware": [Middleware(SameOriginOnly)]},
     )
     print(f"docqa is running at http://{host}:{app.server_port}", flush=True)
     if not prevent_thread_lock:

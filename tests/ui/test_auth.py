@@ -50,3 +50,29 @@ def test_a_login_without_a_colon_is_refused() -> None:
     assert parse_login("a:b:c") == ("a", "b:c")
     with pytest.raises(click.BadParameter, match="USER:PASS"):
         parse_login("nocolon")
+
+
+def upload_status(url: str, origin: str | None) -> int:
+    boundary = "docqa-test-boundary"
+    body = (
+        f'--{boundary}\r\nContent-Disposition: form-data; name="files"; filename="x.txt"\r\n'
+        f"Content-Type: text/plain\r\n\r\nplanted text\r\n--{boundary}--\r\n"
+    ).encode()
+    headers = {"Content-Type": f"multipart/form-data; boundary={boundary}"}
+    if origin:
+        headers["Origin"] = origin
+    request = urllib.request.Request(url + "gradio_api/upload", data=body, headers=headers)
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return int(response.status)
+    except urllib.error.HTTPError as error:
+        return int(error.code)
+
+
+def test_a_page_from_another_site_cannot_post_to_the_app(seeded_context: Context) -> None:
+    with running_app(seeded_context) as url:
+        own = url.rstrip("/")
+        assert upload_status(url, "http://evil.example") == 403
+        assert upload_status(url, own.replace("127.0.0.1", "localhost")) == 403  # another host
+        assert upload_status(url, own) == 200  # the app's own page
+        assert upload_status(url, None) == 200  # scripts and gradio_client send no Origin
