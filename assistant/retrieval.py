@@ -22,7 +22,7 @@ from chromadb.errors import ChromaError
 
 from assistant.llama_bridge import metadata_filters, retriever, vector_index
 from assistant.types import Hit
-from store import ChromaStore, Paragraph
+from store import ChromaStore, Paragraph, from_record
 
 KEYWORD = "keyword"
 # Shared by every Retriever of the process: two dense retrievers per question at most.
@@ -191,11 +191,11 @@ class Retriever:
         store's truth, what `docqa docs` lists. A row another collection alone holds (its
         writer killed between collections) or one deleted since is left out."""
         nodes = retriever(index, self.candidates, chroma_filters).retrieve(question)
-        stored = {p.id: p for p in self.store.get([n.node.node_id for n in nodes])}
-        kept = [n for n in nodes if n.node.node_id in stored]
+        held = self.store.present([n.node.node_id for n in nodes])
+        kept = [n for n in nodes if n.node.node_id in held]
         return Ranking(
             name,
-            [stored[n.node.node_id] for n in kept],
+            [from_record(n.node.node_id, n.node.get_content(), n.node.metadata) for n in kept],
             # llama-index reports exp(-distance); Chroma's cosine distance is 1 - cos.
             [1.0 + math.log(n.score) if n.score else 0.0 for n in kept],
         )
