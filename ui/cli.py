@@ -23,7 +23,7 @@ from store import StoreError, UnknownDocument  # noqa: E402
 from ui.context import Context  # noqa: E402
 from ui.render import where  # noqa: E402
 from ui.render_docs import count  # noqa: E402
-from ui.titles import titled  # noqa: E402
+from ui.titles import document_name, titled  # noqa: E402
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -159,10 +159,10 @@ def list_docs() -> None:
 def remove_doc(doc_id: str) -> None:
     """Remove a document and all its paragraphs."""
     store = Context.from_env().store
-    title = next((d.title for d in store.documents() if d.doc_id == doc_id), "")
+    name = document_name(store.documents(), doc_id)
     with store.writer():
         removed = store.delete_document(doc_id)
-    click.echo(f"removed {titled(title, doc_id)}: {count(removed)}")
+    click.echo(f"removed {name}: {count(removed)}")
 
 
 @docs.command("show")

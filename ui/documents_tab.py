@@ -13,7 +13,7 @@ from ui import render
 from ui.chat_tab import ALL, PRIVATE
 from ui.context import Context
 from ui.render_docs import count, document_html, upload_outcome
-from ui.titles import document_choices, titled
+from ui.titles import document_choices, document_name
 
 DOC_HEADERS = ["title", "file", "paragraphs", "languages"]
 UPLOAD_HEADERS = ["document", "result", "paragraphs", "details"]
@@ -52,11 +52,6 @@ class DocumentsTab:
             gr.Dropdown(choices=choices, value=kept(reading)),
         )
 
-    def name_of(self, doc_id: str) -> str:
-        """`Title (file.txt)` for messages, the file name alone for an unknown document."""
-        title = next((d.title for d in self.context.store.documents() if d.doc_id == doc_id), "")
-        return titled(title, doc_id)
-
     def upload(
         self,
         paths: list[str] | None,
@@ -92,13 +87,12 @@ class DocumentsTab:
     ) -> tuple[Any, ...]:
         """(note, confirmation box, table, pickers). Nothing removed, nothing changes: the
         table and the pickers keep what was chosen, so a missed tick costs one click."""
-        if not doc_id or not confirmed:
-            unchanged = (gr.skip(),) * 4
-            if not doc_id:
-                return ("Choose the document to remove.", False, *unchanged)
-            name = render.escape_markdown(self.name_of(doc_id))
+        unchanged = (gr.skip(),) * 4
+        if not doc_id:
+            return ("Choose the document to remove.", False, *unchanged)
+        name = render.escape_markdown(document_name(self.context.store.documents(), doc_id))
+        if not confirmed:
             return (f"Tick the confirmation box to remove **{name}**.", False, *unchanged)
-        name = render.escape_markdown(self.name_of(doc_id))
         try:
             with self.context.store.writer():
                 removed = self.context.store.delete_document(doc_id)

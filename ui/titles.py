@@ -22,6 +22,12 @@ def titled(title: str | None, file: str) -> str:
     return f"{title} ({file})"
 
 
+def document_name(documents: Sequence[DocumentSummary], doc_id: str) -> str:
+    """`Title (file.txt)` of the stored document `doc_id`; the file name alone when unknown."""
+    title = next((d.title for d in documents if d.doc_id == doc_id), None)
+    return titled(title, doc_id)
+
+
 def title_html(title: str | None, file: str) -> str:
     """The title, then the file name in a smaller, muted span (both escaped)."""
     title = (title or "").strip()

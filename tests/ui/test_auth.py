@@ -18,8 +18,9 @@ from ui.context import Context
 LOGIN = ("reader", "s3cret-pass")
 
 
-def status_of(url: str, data: bytes | None = None) -> int:
-    request = urllib.request.Request(url, data=data, headers={"Content-Type": "application/json"})
+def status_of(url: str, data: bytes | None = None, headers: dict[str, str] | None = None) -> int:
+    headers = headers or {"Content-Type": "application/json"}
+    request = urllib.request.Request(url, data=data, headers=headers)
     try:
         with urllib.request.urlopen(request, timeout=30) as response:
             return int(response.status)
@@ -61,12 +62,7 @@ def upload_status(url: str, origin: str | None) -> int:
     headers = {"Content-Type": f"multipart/form-data; boundary={boundary}"}
     if origin:
         headers["Origin"] = origin
-    request = urllib.request.Request(url + "gradio_api/upload", data=body, headers=headers)
-    try:
-        with urllib.request.urlopen(request, timeout=30) as response:
-            return int(response.status)
-    except urllib.error.HTTPError as error:
-        return int(error.code)
+    return status_of(url + "gradio_api/upload", body, headers)
 
 
 def test_a_page_from_another_site_cannot_post_to_the_app(seeded_context: Context) -> None:
