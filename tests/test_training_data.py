@@ -8,7 +8,15 @@ from pathlib import Path
 
 import pytest
 
-from training.reader_data import Record, held_out_groups, read_records, split, training_examples
+from training.code_switch import switched
+from training.reader_data import (
+    DISTRACTORS,
+    Record,
+    held_out_groups,
+    read_records,
+    split,
+    training_examples,
+)
 
 
 @pytest.fixture(scope="module")
@@ -41,13 +49,35 @@ def test_positives_hold_their_answer_and_negatives_never_do(records: list[Record
             assert not any(a in example.sentence for a in answers)
 
 
-def test_each_held_out_group_is_every_sentence_of_one_paragraph(records: list[Record]) -> None:
+def test_each_held_out_group_is_its_paragraph_among_other_articles_sentences(
+    records: list[Record],
+) -> None:
     _, held = split(records)
+    by_id = {r.qid: r for r in held}
     groups = list(itertools.islice(held_out_groups(held), 200))
     assert groups
     for group in groups:
         assert len({e.qid for e in group}) == 1
         assert sum(e.label for e in group) <= 1
+        record = by_id[group[0].qid]
+        elsewhere = [e for e in group if e.sentence not in record.paragraph]
+        assert 0 < len(elsewhere) <= DISTRACTORS
+        answers = [record.paragraph[a:b] for a, b in record.answers]
+        assert not any(a in e.sentence for e in elsewhere for a in answers)
+
+
+def test_switched_questions_are_asked_in_the_other_language(records: list[Record]) -> None:
+    train, held = split(records)
+    for group in itertools.islice(held_out_groups(held, switch=switched), 50):
+        question = group[0].question
+        assert group[0].lang in ("en-zh", "zh-en")
+        assert {e.question for e in group} == {question}  # every pair asks it the same way
+        latin = sum(c.isascii() and c.isalpha() for c in question)
+        han = sum("\u4e00" <= c <= "\u9fff" for c in question)
+        assert (latin > han) if group[0].lang == "en-zh" else han > 0
+    examples = list(itertools.islice(training_examples(train, switch=switched), 3000))
+    originals = {r.question for r in train}
+    assert 0.1 < sum(e.question not in originals for e in examples) / len(examples) < 0.5
 
 
 def test_missing_training_data_is_named_not_read_as_empty(tmp_path: Path) -> None:

