@@ -36,12 +36,14 @@ class Budget:
                 "DOCQA_MAX_PARAGRAPHS"
             )
 
-    def check_unpacked(self, size: int, what: str, exact: bool = True) -> None:
-        """`what` unpacks to `size` bytes; not `exact` when the unpacking stopped at the limit."""
-        limit = self.settings.max_unpacked_bytes
+    def check_unpacked(self, size: int, what: str, exact: bool = True, times: int = 1) -> None:
+        """`what` unpack to `size` bytes, against `times` DOCQA_MAX_UNPACKED_MB; not `exact`
+        when the unpacking stopped at the limit."""
+        limit = self.settings.max_unpacked_bytes * times
         if size > limit:
             amount = f"{size / 1e6:.0f} MB, over" if exact else "more than"
+            setting = f"{times} × DOCQA_MAX_UNPACKED_MB; " if times > 1 else ""
             raise FileTooLarge(
-                f"{self.name}: {what} unpack to {amount} the {limit / 1e6:g} MB limit (a "
-                "compression bomb?); split the document, or raise DOCQA_MAX_UNPACKED_MB"
+                f"{self.name}: {what} unpack to {amount} the {limit / 1e6:g} MB limit ({setting}"
+                "a compression bomb?); split the document, or raise DOCQA_MAX_UNPACKED_MB"
             )

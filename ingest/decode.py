@@ -7,6 +7,7 @@ their offsets). A file with many NUL bytes is binary, wherever they are.
 
 from __future__ import annotations
 
+import codecs
 import re
 import stat
 from dataclasses import dataclass, replace
@@ -18,7 +19,10 @@ from ingest.errors import EmptyDocument, FileTooLarge, UnreadableText, Unsupport
 # Control characters other than line and page breaks and tabs (Unicode category Cc).
 _CONTROLS = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]")
 MAX_NUL_BYTES = 16  # up to this many (and under 1% of the bytes) are dropped with a note
-MAX_INVALID_UTF8 = 16  # up to this many bad sequences in UTF-8 text are replaced with a note
+# Invalid UTF-8 is read with replacement (and a note) when the bad sequences are a few strays,
+# up to one in a thousand bytes (16 in any file), in text that is otherwise plainly UTF-8.
+INVALID_UTF8_SHARE = 0.001
+MIN_INVALID_UTF8 = 16
 SHOWN_OFFSETS = 5
 _Text = TypeVar("_Text", str, bytes)
 _FILE_KINDS = {
@@ -99,30 +103,44 @@ def decode_text(name: str, data: bytes) -> DecodedText:
 
 def _utf8(data: bytes, warnings: list[str]) -> DecodedText | None:
     """UTF-8, or UTF-8 with a few invalid bytes replaced (and said where) when the rest is
-    clearly UTF-8: more valid multi-byte characters than bad sequences. None otherwise: a legacy
-    encoding (Latin-1 accents are all invalid UTF-8) is then detected instead."""
+    clearly UTF-8. None otherwise, and a legacy encoding is detected instead.
+
+    "A few" grows with the file: a long text with 20 stray bytes is still UTF-8, not read whole
+    as cp1252 mojibake. "Clearly" is more valid multi-byte characters than bad sequences: the
+    accents of a Latin-1 file are all invalid UTF-8 and it has no multi-byte character at all.
+    """
     try:
         return DecodedText(data.decode("utf-8"), "utf-8", tuple(warnings))
-    except UnicodeDecodeError as first:
-        bad = [first.start]
-        position = first.end
-    while len(bad) <= MAX_INVALID_UTF8:
+    except UnicodeDecodeError:
+        pass
+    text = data.decode("utf-8", errors="replace")
+    bad = text.count("\ufffd") - data.count("\ufffd".encode())  # some files hold U+FFFD
+    if bad > max(MIN_INVALID_UTF8, int(len(data) * INVALID_UTF8_SHARE)):
+        return None
+    ascii_chars = len(data) - len(data.translate(None, bytes(range(128))))
+    multibyte = len(text) - ascii_chars - text.count("\ufffd")
+    if multibyte <= bad:
+        return None
+    shown = _invalid_utf8_offsets(data, SHOWN_OFFSETS + 1)
+    count = _count(bad, "invalid UTF-8 byte sequence")
+    warnings.append(f"{count} replaced by \ufffd ({_offsets(shown, 'byte')})")
+    return DecodedText(text, "utf-8", tuple(warnings))
+
+
+def _invalid_utf8_offsets(data: bytes, most: int) -> list[int]:
+    """Where the first `most` invalid UTF-8 sequences start: each one found costs a decode of the
+    rest, so only those shown are looked for."""
+    offsets: list[int] = []
+    position = 0
+    view = memoryview(data)
+    while len(offsets) < most:
         try:
-            data[position:].decode("utf-8")
+            codecs.utf_8_decode(view[position:], None, True)
             break
         except UnicodeDecodeError as error:
-            bad.append(position + error.start)
+            offsets.append(position + error.start)
             position += error.end
-    if len(bad) > MAX_INVALID_UTF8:
-        return None
-    text = data.decode("utf-8", errors="replace")
-    ascii_chars = len(text.encode("ascii", errors="ignore"))
-    multibyte = len(text) - ascii_chars - text.count("\ufffd")
-    if multibyte <= len(bad):
-        return None
-    count = _count(len(bad), "invalid UTF-8 byte sequence")
-    warnings.append(f"{count} replaced by \ufffd ({_offsets(bad, 'byte')})")
-    return DecodedText(text, "utf-8", tuple(warnings))
+    return offsets
 
 
 def _replaced(data: bytes, warnings: list[str]) -> DecodedText:

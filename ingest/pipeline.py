@@ -56,11 +56,20 @@ class IngestReport:
         return sum(int(getattr(d, name)) for d in self.documents if not d.error)
 
 
-def named_files(paths: Iterable[Path]) -> list[tuple[Path, str]]:
+@dataclass(frozen=True)
+class PassedOver:
+    """A file of a format docqa reads, found in a folder walk, that is not read: why, and what
+    to do, reported as a failed document so that nothing is left out silently."""
+
+    path: Path
+    reason: str
+
+
+def named_files(paths: Iterable[Path]) -> list[tuple[Path, str] | PassedOver]:
     """Files to ingest, each with its document id: files as given, folders walked for the
     formats docqa reads. A walk never leaves its folder: symbolic links to folders are not
     followed, and a link to a file outside the folder (/etc/passwd named notes.txt) is passed
-    over.
+    over, as is a broken link; FIFOs and devices are refused when read, as when given directly.
 
     A file given directly is named by its file name, a file found in a folder by its path
     inside that folder (`sub/a.txt`): stores ingested before, and the seed ids, keep their
@@ -69,6 +78,7 @@ def named_files(paths: Iterable[Path]) -> list[tuple[Path, str]]:
     in front, `x1/a.txt` and `x2/a.txt`, and more of its path while that is not enough.
     """
     found: list[tuple[Path, Path, str]] = []  # a file, the folder its name is relative to, name
+    passed_over: list[PassedOver] = []
     for path in paths:
         if not path.exists():
             if path.is_symlink():
@@ -78,16 +88,21 @@ def named_files(paths: Iterable[Path]) -> list[tuple[Path, str]]:
                 )
             raise FileNotFoundError(f"{path} does not exist; check the path")
         if path.is_dir():
-            walked = sorted(walk_inside(path))
-            found.extend((file, path, file.relative_to(path).as_posix()) for file in walked)
+            for file in sorted(walk_inside(path)):
+                name = file.relative_to(path).as_posix()
+                if reason := _left_unread(file, name, path):
+                    passed_over.append(PassedOver(file, reason))
+                else:
+                    found.append((file, path, name))
         else:
             found.append((path, path.parent, path.name))
     folders_by_name: dict[str, dict[Path, Path]] = {}  # name -> each file's folder
     for file, folder, name in found:
         folders_by_name.setdefault(name, {})[file.resolve()] = folder.resolve()
-    return [
+    named: list[tuple[Path, str] | PassedOver] = [
         (file, _told_apart(name, folders_by_name[name], file.resolve())) for file, _, name in found
     ]
+    return named + passed_over
 
 
 def _told_apart(name: str, folders: dict[Path, Path], file: Path) -> str:
@@ -104,15 +119,32 @@ def _told_apart(name: str, folders: dict[Path, Path], file: Path) -> str:
 
 
 def walk_inside(folder: Path) -> Iterator[Path]:
-    root = folder.resolve()
+    """Every entry under `folder` with a suffix docqa reads, without following links to
+    folders: FIFOs, devices and links too, so that one not read is reported, not skipped."""
     for directory, _, names in os.walk(folder, followlinks=False):
         for name in names:
             path = Path(directory) / name
-            if path.suffix.lower() not in READERS or not path.is_file():
-                continue  # other formats, FIFOs, devices, broken links
-            if path.is_symlink() and not path.resolve().is_relative_to(root):
-                continue
-            yield path
+            if path.suffix.lower() in READERS:
+                yield path
+
+
+def _left_unread(path: Path, name: str, folder: Path) -> str | None:
+    """Why a link found walking `folder` is not followed: it leads nowhere, or out of the
+    folder (to /etc/passwd, /dev/zero). None for anything else."""
+    if not path.is_symlink():
+        return None
+    if not path.exists():
+        return (
+            f"{name} is a symbolic link that leads nowhere (broken, or a loop); give the file it "
+            "should point to, or remove the link"
+        )
+    target = path.resolve()
+    if target.is_relative_to(folder.resolve()):
+        return None
+    return (
+        f"{name} is a symbolic link to {target}, outside the folder {folder}, and a folder walk "
+        "never leaves its folder; give the file directly, or copy it into the folder"
+    )
 
 
 def to_paragraphs(parsed: ParsedDocument, source: str) -> list[Paragraph]:
@@ -197,8 +229,11 @@ class Ingestor:
         pending: list[_Planned] = []
         with self.store.writer():
             self.store.complete()
-            for path, doc_id in named_files(paths):
-                planned = self._plan_file(path, doc_id)
+            for named in named_files(paths):
+                if isinstance(named, PassedOver):
+                    report.documents.append(DocumentReport(str(named.path), error=named.reason))
+                    continue
+                planned = self._plan_file(*named)
                 if isinstance(planned, DocumentReport):
                     report.documents.append(planned)
                     continue
@@ -248,18 +283,22 @@ class Ingestor:
         return _Planned(source, parsed, to_paragraphs(parsed, source), old)
 
     def _apply(self, planned: list[_Planned], progress: bool) -> list[DocumentReport]:
-        """Write the planned documents' changes in one store write, then their removals."""
+        """Write the planned documents' changes in one store change, with their removals."""
         if not planned:
             return []
-        changed = [p for plan in planned for p in plan.changed]
-        bar = tqdm(
-            total=len(changed),
-            desc=planned[0].parsed.doc_id if len(planned) == 1 else f"{len(planned)} files",
-            unit="¶",
-            disable=not progress or not changed,
-            leave=False,
-        )
-        with bar:
-            embedded = set(self.store.write(changed, on_progress=bar.update))
-        self.store.delete([i for plan in planned for i in plan.removed])
+        with self.store.exclusive():
+            # Planned again from what is stored now: on a Chroma server another writer may
+            # have written these document ids since (the same file names in another folder).
+            planned = [self._plan(plan.source, plan.parsed) for plan in planned]
+            changed = [p for plan in planned for p in plan.changed]
+            bar = tqdm(
+                total=len(changed),
+                desc=planned[0].parsed.doc_id if len(planned) == 1 else f"{len(planned)} files",
+                unit="¶",
+                disable=not progress or not changed,
+                leave=False,
+            )
+            removed = [i for plan in planned for i in plan.removed]
+            with bar:
+                embedded = set(self.store.replace(changed, removed, on_progress=bar.update))
         return [plan.report(embedded) for plan in planned]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import itertools
+import json
 import os
 import re
 import threading
@@ -28,6 +29,7 @@ from store.errors import EmbedderMismatch, StoreLocked, StoreUnavailable, Unknow
 from store.keyword import KeywordIndex
 from store.paging import get_all
 from store.records import INDEXED_HASH_KEY, from_record, indexed_text, to_metadata
+from store.server_lease import server_lease
 from store.settings import StoreSettings
 from store.text import tokenize
 from store.translations import find_links, linked_ids, write_links
@@ -37,6 +39,7 @@ EMBED_BATCH = 32  # texts per embedder call (bench/ingest_rate.py times the raw 
 _HASHES_PER_READ = 5_000  # indexed-text hashes per Chroma read (SQLite variables)
 _UPSERT_BATCH = 5000  # under Chroma's max batch size (5461 on disk and on a default server)
 _GENERATION_ID = "generation"
+_PENDING_ID = "pending-removals"  # ids a replacement will delete once its rows are written
 # Ends the generation token while a change is under way. Not alphanumeric: a keyword index
 # built then is not saved (store/keyword.py), since a writer killed mid-change would leave
 # the token, and a saved index missing its last rows would be loaded by every later process.
@@ -71,6 +74,11 @@ class DocumentSummary:
     source: str
     paragraphs: int
     languages: tuple[str, ...]
+
+
+def _chunks(ids: Sequence[str]) -> list[list[str]]:
+    """Ids in parts SQLite takes (each id is one of its ~32k variables per statement)."""
+    return [list(ids[at : at + _HASHES_PER_READ]) for at in range(0, len(ids), _HASHES_PER_READ)]
 
 
 def _chroma_settings() -> ChromaSettings:
@@ -319,6 +327,7 @@ class ChromaStore:
                 with self._session():
                     if self.generation().endswith(_WRITING_MARK):
                         # Marked, yet nobody holds the lock: its writer was killed mid-change.
+                        self._finish_pending()
                         self._drop_orphans()
                         self._session_wrote = True  # the session's end clears the mark
                     yield
@@ -400,6 +409,46 @@ class ChromaStore:
             write_links(self._primary, find_links(self._primary, ids))
         return [ids[i] for i in missing]
 
+    @contextmanager
+    def exclusive(self) -> Iterator[None]:
+        """While a writer plans and makes one change: alone. On disk the writer lock already
+        makes it so; a Chroma server's writers take turns through a lease (store/server_lease)."""
+        if not self.settings.chroma_url:
+            yield
+            return
+        with server_lease(self._meta):
+            yield
+
+    def replace(
+        self,
+        changed: Sequence[Paragraph],
+        removed: Sequence[str],
+        on_progress: Callable[[int], None] | None = None,
+    ) -> list[str]:
+        """Write `changed` and delete `removed` (a new version of documents) as one change: the
+        removals are recorded first, so that a writer killed between the two leaves them to the
+        next writer (a killed edit left an old version's last paragraphs behind the new one).
+        Returns the ids embedded, as `write`."""
+        with self.changing():
+            self._finish_pending()  # a killed writer's: this process holds the lock or lease
+            if removed:
+                self._meta.upsert(
+                    ids=[_PENDING_ID],
+                    embeddings=[[0.0]],
+                    metadatas=[{"ids": json.dumps(list(removed))}],
+                )
+            embedded = self.write(changed, on_progress)
+            self.delete(removed)
+            if removed:
+                self._meta.delete(ids=[_PENDING_ID])
+        return embedded
+
+    def _finish_pending(self) -> None:
+        found = self._meta.get(ids=[_PENDING_ID], include=["metadatas"])
+        if found["ids"]:
+            self.delete(json.loads(str(found["metadatas"][0]["ids"])))
+            self._meta.delete(ids=[_PENDING_ID])
+
     def _embed(
         self, texts: list[str], on_progress: Callable[[int], None] | None
     ) -> dict[str, list[np.ndarray]]:
@@ -474,8 +523,8 @@ class ChromaStore:
         with self.changing():
             # The primary first: a removal killed half-way is gone from what reads trust,
             # and its rows left in the others are dropped when the store is next opened.
-            for collection in self.collections.values():
-                collection.delete(ids=list(ids))
+            for collection, part in itertools.product(self.collections.values(), _chunks(ids)):
+                collection.delete(ids=part)
 
     def delete_document(self, doc_id: str) -> int:
         ids = self.document_ids(doc_id)
@@ -518,11 +567,13 @@ class ChromaStore:
         """Paragraphs by id, in the order asked; unknown ids are left out."""
         if not ids:
             return []
-        result = self._primary.get(ids=list(ids), include=["documents", "metadatas"])
-        by_id = {
-            i: from_record(i, t, m)
-            for i, t, m in zip(result["ids"], result["documents"], result["metadatas"], strict=True)
-        }
+        by_id = {}
+        for part in _chunks(ids):
+            result = self._primary.get(ids=part, include=["documents", "metadatas"])
+            for i, t, m in zip(
+                result["ids"], result["documents"], result["metadatas"], strict=True
+            ):
+                by_id[i] = from_record(i, t, m)
         return [by_id[i] for i in ids if i in by_id]
 
     def vectors(self, ids: Sequence[str]) -> dict[str, np.ndarray]:

@@ -141,6 +141,21 @@ def docx_bomb(megabytes: int = 150) -> bytes:
     return out.getvalue()
 
 
+def docx_with_media(megabytes: int) -> bytes:
+    """A .docx with a picture part of `megabytes` zeros: a few KB packed, read whole by python-docx
+    (only its XML parts count against the XML limit)."""
+    from tests.ingest.documents import EN, make_docx
+
+    out = io.BytesIO(make_docx(EN))
+    with (
+        zipfile.ZipFile(out, "a", zipfile.ZIP_DEFLATED) as package,
+        package.open("word/media/image1.png", "w") as member,
+    ):
+        for chunk in repeated(b"\x00", megabytes * 1_000_000):
+            member.write(chunk)
+    return out.getvalue()
+
+
 def one_line_text(megabytes: int = 15) -> bytes:
     """A 15 MB text on one line: embedded as one paragraph, it asked for 15.7 GiB."""
     return b"".join(repeated(b"A sentence of a text without line breaks. ", megabytes * 1_000_000))

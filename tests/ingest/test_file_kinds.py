@@ -1,6 +1,7 @@
 """Only regular files are read, and a folder walk never leaves its folder: a FIFO or a device
-named .txt is refused by name before anything blocks, a link out of the folder is passed over,
-a link loop is named. Nothing already stored changes."""
+named .txt is refused by name before anything blocks, a link out of the folder is not followed,
+a link loop is named. Found in a folder walk, each is reported as a failed document and the
+other files are read. Nothing already stored changes."""
 
 from __future__ import annotations
 
@@ -63,10 +64,47 @@ def test_a_folder_walk_does_not_leave_the_folder_through_links(
 
     report = ingestor.ingest_paths([folder])
 
-    read = [Path(d.source).name for d in report.documents]
+    read = [Path(d.source).name for d in report.documents if not d.error]
     assert len(read) == 3  # note.txt, its link inside the folder, sub/inner.txt
     assert set(read) <= {"alias.txt", "inner.txt", "note.txt"} and "inner.txt" in read
+    assert sorted(Path(d.source).name for d in report.failed) == ["passwd.txt", "pipe.txt"]
     assert not any("hunter2" in p.text for p in ingestor.store.paragraphs())
+
+
+def test_a_folder_walk_reports_each_file_it_cannot_read_and_reads_the_others(
+    ingestor: Ingestor, tmp_path: Path
+) -> None:
+    folder = tmp_path / "docs"
+    (folder / "sub").mkdir(parents=True)
+    (folder / "note.txt").write_text(TEXT.replace("Astana", "Almaty"), encoding="utf-8")
+    os.mkfifo(folder / "sub" / "pipe.txt")
+    (folder / "zeros.txt").symlink_to("/dev/zero")
+    (folder / "passwd.txt").symlink_to("/etc/passwd")
+    (folder / "gone.md").symlink_to(folder / "missing.md")
+    (folder / "sub" / "loop.txt").symlink_to(folder / "sub" / "loop.txt")
+    os.mkfifo(folder / "pipe.fifo")  # not a format docqa reads: passed over, as a .png would be
+    stored = ingestor.store.paragraphs()
+
+    report = ingestor.ingest_paths([folder])
+
+    assert [Path(d.source).name for d in report.documents if not d.error] == ["note.txt"]
+    errors = {Path(d.source).relative_to(folder).as_posix(): d.error or "" for d in report.failed}
+    assert sorted(errors) == ["gone.md", "passwd.txt", "sub/loop.txt", "sub/pipe.txt", "zeros.txt"]
+    assert errors["sub/pipe.txt"] == (
+        "pipe.txt is a named pipe (FIFO), not a regular file; docqa reads regular files only"
+    )
+    assert errors["zeros.txt"] == (
+        f"zeros.txt is a symbolic link to /dev/zero, outside the folder {folder}, and a folder "
+        "walk never leaves its folder; give the file directly, or copy it into the folder"
+    )
+    assert errors["passwd.txt"].startswith("passwd.txt is a symbolic link to /")
+    assert errors["gone.md"] == (
+        "gone.md is a symbolic link that leads nowhere (broken, or a loop); give the file it "
+        "should point to, or remove the link"
+    )
+    assert errors["sub/loop.txt"].startswith("sub/loop.txt is a symbolic link that leads nowhere")
+    assert len(ingestor.store.paragraphs()) == len(stored) + 2
+    assert not any("root:" in p.text for p in ingestor.store.paragraphs())
 
 
 def test_a_link_loop_given_directly_is_named_as_one(ingestor: Ingestor, tmp_path: Path) -> None:

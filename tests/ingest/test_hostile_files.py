@@ -161,6 +161,33 @@ def test_a_docx_whose_body_unpacks_to_150_mb_is_refused_before_parsing(
     assert "DOCQA_MAX_UNPACKED_MB" in message
 
 
+def test_a_docx_whose_media_unpack_past_four_times_the_limit_is_refused(
+    store: ChromaStore, tmp_path: Path
+) -> None:
+    data = hostile.docx_with_media(megabytes=5)
+    assert len(data) < 100_000
+
+    path = write(tmp_path, "photos.docx", data)
+    message = ingest_one(ingestor_with(store, max_unpacked_mb=1), path)
+
+    assert message.startswith("photos.docx: all its parts (pictures included) unpack to ")
+    assert message.endswith(  # the picture and the rest of the package: 5 MB and some
+        " MB, over the 4 MB limit (4 × DOCQA_MAX_UNPACKED_MB; a compression bomb?); split the "
+        "document, or raise DOCQA_MAX_UNPACKED_MB"
+    )
+
+
+def test_a_docx_whose_media_unpack_within_four_times_the_limit_is_read(
+    store: ChromaStore, tmp_path: Path
+) -> None:
+    path = write(tmp_path, "photos.docx", hostile.docx_with_media(megabytes=3))
+
+    report = ingestor_with(store, max_unpacked_mb=1).ingest_paths([path])
+
+    assert not report.failed, report.failed
+    assert store.paragraphs("photos.docx")
+
+
 def test_an_html_page_of_a_million_tags_is_refused_before_parsing(
     store: ChromaStore, tmp_path: Path
 ) -> None:
@@ -333,6 +360,31 @@ def test_latin_1_is_still_read_as_latin_1() -> None:
     decoded = decode_text("latin.txt", (TEXT * 3).encode("latin-1"))
 
     assert decoded.text == TEXT * 3
+    assert decoded.note and "not UTF-8" in decoded.note
+
+
+def test_long_utf8_with_20_stray_bytes_is_read_as_utf8_with_the_offsets_named() -> None:
+    lines = [TEXT] * 300  # 25 KB of French: 20 stray bytes are under 0.1% of it
+    for line in range(0, 300, 15):
+        lines[line] = TEXT.replace("neiges", "neiges\x00")  # where a stray byte goes
+    data = "".join(lines).encode("utf-8").replace(b"\x00", b"\x92")  # cp1252's apostrophe
+
+    decoded = decode_text("stray.txt", data)
+
+    assert decoded.encoding == "utf-8"
+    assert decoded.text == "".join(lines).replace("\x00", "\ufffd")
+    first = TEXT.encode("utf-8").index(b"neiges") + len("neiges")
+    assert decoded.note and decoded.note.startswith(
+        f"20 invalid UTF-8 byte sequences replaced by \ufffd (at bytes {first}, "
+    )
+
+
+def test_a_short_latin_1_text_is_still_read_as_latin_1() -> None:
+    decoded = decode_text(
+        "court.txt", "Un café crème à emporter, s'il vous plaît.\n".encode("latin-1")
+    )
+
+    assert decoded.text == "Un café crème à emporter, s'il vous plaît.\n"
     assert decoded.note and "not UTF-8" in decoded.note
 
 

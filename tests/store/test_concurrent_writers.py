@@ -133,3 +133,36 @@ def test_a_process_opening_a_disk_store_waits_while_another_opens_it(tmp_path: P
             opener.kill()
     assert opener.returncode == 0, stderr
     assert (store_path / "chroma.sqlite3").exists()
+
+
+def test_writers_of_same_named_files_on_a_server_never_mix_two_files(
+    docqa_chroma: str, tmp_path: Path
+) -> None:
+    """`docqa ingest x1` and `docqa ingest x2` at once, the folders holding the same file names
+    with different texts and lengths: by the id rule (a name relative to the folder given) both
+    write the same documents; each must end as one file's paragraphs, whole."""
+    lengths = {"x1": 30, "x2": 12}
+    folders = []
+    for index, (name, length) in enumerate(lengths.items()):
+        texts = write_corpus(tmp_path / f"texts-{name}", range(10 * index, 10 * index + 4), length)
+        folder = tmp_path / name
+        folder.mkdir()
+        for n, path in enumerate(sorted(texts.iterdir())):  # same names, other texts
+            path.rename(folder / f"releve-{n}.txt")
+        folders.append(folder)
+    names = sorted(p.name for p in folders[0].iterdir())
+    collection = f"t{uuid.uuid4().hex[:12]}"
+    env = docqa_env(store_path=str(tmp_path / "local"), chroma_url=docqa_chroma)
+
+    results = run_together(folders, {**env, "DOCQA_COLLECTION": collection})
+
+    for returncode, _, stderr in results:
+        assert returncode == 0, stderr
+    store = ChromaStore.open(
+        StoreSettings(store_path=tmp_path / "local", chroma_url=docqa_chroma, collection=collection)
+    )
+    for name in names:
+        paragraphs = store.paragraphs(name)
+        sources = {Path(p.source).parent.name for p in paragraphs}
+        assert len(sources) == 1, (name, sources)  # one file's paragraphs, never both
+        assert len(paragraphs) == lengths[sources.pop()]

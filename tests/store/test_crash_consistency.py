@@ -136,3 +136,52 @@ def test_a_removal_killed_half_way_is_finished_by_the_next_store_opened(
     assert NOTE not in retrieved_docs(store_path, NOTE_QUESTION)
     for collection in store.collections.values():  # every collection, not the primary only
         assert collection.get(where={"doc": NOTE}, include=[])["ids"] == []
+
+
+# An edit (a file ingested again, shorter) killed after its new paragraphs are written and
+# before the old version's last ones are deleted: the real Ingestor, stopped at that point.
+EDIT_STOPPED_BEFORE_REMOVALS = textwrap.dedent(
+    """
+    import sys
+    from pathlib import Path
+    from ingest.pipeline import Ingestor
+    from store import ChromaStore, StoreSettings
+
+    store = ChromaStore.open(StoreSettings(store_path=Path(sys.argv[1])))
+    def stop(ids):
+        print("written", flush=True)
+        sys.stdin.readline()  # killed here
+    store.delete = stop
+    Ingestor(store).ingest_paths([Path(sys.argv[2])])
+    """
+)
+
+
+def test_an_edit_killed_before_its_removals_is_finished_by_the_next_store_opened(
+    store_path: Path, tmp_path: Path
+) -> None:
+    ghost = tmp_path / GHOST
+    old = [f"Ancienne mesure numéro {n} de la station Zorglub-7." for n in range(1, 6)]
+    ghost.write_text("\n\n".join(old) + "\n", encoding="utf-8")
+    assert not make_context(store_path).ingestor.ingest_paths([ghost]).failed
+    ghost.write_text(GHOST_TEXT, encoding="utf-8")  # two paragraphs instead of five
+    writer = subprocess.Popen(
+        [sys.executable, "-c", EDIT_STOPPED_BEFORE_REMOVALS, str(store_path), str(ghost)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=docqa_env(),
+    )
+    assert writer.stdout is not None
+    try:
+        assert writer.stdout.readline() == "written\n", writer.stderr
+    finally:
+        writer.send_signal(signal.SIGKILL)
+        writer.communicate(timeout=60)
+
+    store = ChromaStore.open(StoreSettings(store_path=store_path))
+
+    assert [p.text for p in store.paragraphs(GHOST)] == GHOST_TEXT.strip().split("\n\n")
+    for collection in store.collections.values():
+        assert len(collection.get(where={"doc": GHOST}, include=[])["ids"]) == 2
