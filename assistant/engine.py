@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import re
 import time
 from typing import Any
 
-from assistant.errors import QuestionError
 from assistant.extractive import ExtractiveEngine
 from assistant.llm_engine import LLMEngine
 from assistant.llm_factory import build_llm
 from assistant.phrases import ABSTAIN, NO_DOCUMENTS
+from assistant.question_checks import question_text, top_k_asked
 from assistant.reader import Reader
 from assistant.reading_engine import ReaderEngine
 from assistant.retrieval import Retriever
@@ -22,10 +21,6 @@ from store import ChromaStore, detect_language
 # One short question per language: between them they load every embedder, jieba's dictionary,
 # the keyword index and Chroma's vector indexes, all of which load on first use.
 WARM_UP_QUESTIONS = ("Who?", "Qui ?", "谁？")
-MAX_TOP_K = 50
-# Characters that show nothing: a question of only these is empty.
-_INVISIBLE = re.compile("[\u0000-\u0008\u000b-\u001f\u007f\u200b-\u200f\u2060\ufeff]")
-_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 class Assistant:
@@ -70,38 +65,18 @@ class Assistant:
             self.ask(question)
 
     def check_question(self, question: object) -> str:
-        """The question as the engine reads it, or a QuestionError saying what to fix (the
-        CLI, `/ask` and `/chat` all come through here)."""
-        if not isinstance(question, str):
-            raise QuestionError(
-                f"The question must be text, not {type(question).__name__}: send a string."
-            )
-        if _SURROGATE.search(question):
-            raise QuestionError(
-                "The question holds a broken character (an unpaired UTF-16 surrogate): "
-                "retype it or paste it again."
-            )
-        text = _INVISIBLE.sub("", question).strip()
-        if not text:
-            raise QuestionError("The question is empty: type what you want to know.")
-        limit = self.settings.max_question_chars
-        if len(text) > limit:
-            raise QuestionError(
-                f"The question is {len(text):,} characters long and the limit is {limit:,}: "
-                "shorten it, or ask about one thing at a time.",
-                setting="DOCQA_MAX_QUESTION_CHARS",
-            )
-        return text
+        """The question as the engine reads it, or a QuestionError saying what to fix."""
+        return question_text(question, self.settings.max_question_chars)
 
     def ask(
         self, question: str, filters: dict[str, str] | None = None, top_k: int | None = None
     ) -> Answer:
+        """`top_k`: paragraphs to read, 1 to MAX_TOP_K; None or 0 for the settings' default."""
         text = self.check_question(question)
-        if top_k is not None and not 1 <= top_k <= MAX_TOP_K:
-            raise QuestionError(f"top_k is {top_k}: ask for 1 to {MAX_TOP_K} paragraphs.")
+        depth = top_k_asked(top_k) or self.settings.top_k
         language = detect_language(text)
         started = time.perf_counter()
-        hits = self.retriever.retrieve(text, language, top_k or self.settings.top_k, filters)
+        hits = self.retriever.retrieve(text, language, depth, filters)
         retrieved_at = time.perf_counter()
         if not hits:
             empty = self.store.count() == 0  # else the filters matched nothing

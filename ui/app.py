@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 from ui.offline import apply_offline_env
@@ -74,10 +75,14 @@ def launch(
     port: int = 7860,
     *,
     auth: tuple[str, str] | None = None,
+    warm_up: bool = False,
     prevent_thread_lock: bool = False,
 ) -> gr.Blocks:
     """Serve the UI on http://HOST:PORT; blocks unless `prevent_thread_lock` (tests). With
-    `auth` (user, password) every page, event and API call needs the login."""
+    `auth` (user, password) every page, event and API call needs the login. With `warm_up`
+    the models, jieba and indexes load while the UI starts, not on the first user's question."""
+    if warm_up:
+        threading.Thread(target=context.assistant.warm_up, name="warm-up", daemon=True).start()
     app = build_app(context)
     app.queue(default_concurrency_limit=4, max_size=QUEUE_MAX_SIZE)
     app.launch(

@@ -30,7 +30,7 @@ FORGET_JS = "() => { window.docqaForget && window.docqaForget(); }"
 COPY_JS = "(text) => { window.docqaCopy && window.docqaCopy(text); }"
 STREAM_PAUSE_S = 0.04  # between streamed sentences: enough to see the answer grow
 ECHO_CHARS = 300  # a refused (too long) question is echoed this far
-MAX_TOP_K = 20
+SLIDER_TOP_K = 20  # the slider's end; API clients may ask for up to assistant's 50
 # What a browser keeps of its chat (in its localStorage) so a reload shows the same session.
 EMPTY_SESSION: dict[str, Any] = {"messages": [], "evidence": "", "copy": ""}
 # Answers share one pool: the CPU (2 cores here) is the limit, not the number of threads.
@@ -44,6 +44,12 @@ def message(role: str, content: str) -> dict[str, str]:
 
 def seed_documents() -> set[str]:
     return {path.name for path in default_corpus().iterdir() if path.is_file()}
+
+
+def refusal(error: Exception, title: str) -> gr.Error:
+    """A notice for the user (or the API client's AppError) with the library's message; the
+    server logs no traceback for it: nothing went wrong on the server."""
+    return gr.Error(str(error), title=title, print_exception=False)
 
 
 def search_filters(language: str | None, document: str | None) -> dict[str, str] | None:
@@ -63,21 +69,22 @@ class ChatTab:
         question: str,
         language: str | None = ALL,
         document: str | None = ALL,
-        top_k: int | None = None,
+        top_k: Any = None,
     ) -> Answer:
+        """`top_k` as the client sent it: the assistant checks it with the question."""
         return self.context.assistant.ask(
-            question, filters=search_filters(language, document), top_k=int(top_k or 0) or None
+            question, filters=search_filters(language, document), top_k=top_k
         )
 
-    def take(self, question: str | None) -> tuple[Any, str]:
+    def take(self, question: str | None) -> tuple[str, str]:
         """The box's question, checked before anything else: a refused one stays in the box
-        (to be trimmed) and is explained in a transient notice, never in the chat."""
+        (to be trimmed), is explained in a transient notice, never in the chat, and stops the
+        events after this one (they run on success)."""
         try:
-            self.context.assistant.check_question(question)
+            text = self.context.assistant.check_question(question)
         except QuestionError as exc:
-            gr.Warning(str(exc), title="Not asked")
-            return gr.skip(), ""
-        return "", question or ""
+            raise refusal(exc, "Not asked") from exc
+        return "", text
 
     def chat(
         self,
@@ -90,18 +97,14 @@ class ChatTab:
         """Stream the answer into the chat sentence by sentence, then show its evidence.
 
         Yields (history, evidence panel, answer with sources as plain text for the clipboard).
-        An empty `question` means the box refused it: nothing changes. Errors are notices
-        (gr.Error): the chat goes back to how it was.
+        Errors are notices (gr.Error): the chat goes back to how it was.
         """
-        if not question:
-            yield gr.skip(), gr.skip(), gr.skip()
-            return
         before = list(history or [])
         turn = sum(1 for m in before if m.get("role") == "assistant")  # this answer's number
         try:
             text = self.context.assistant.check_question(question)
         except QuestionError as exc:
-            raise gr.Error(str(exc), title="Not asked") from exc
+            raise refusal(exc, "Not asked") from exc
         shown = text if len(text) <= ECHO_CHARS else text[:ECHO_CHARS] + "…"
         history = [*before, message("user", render.escape_markdown(shown))]
         yield (
@@ -113,7 +116,7 @@ class ChatTab:
             answer = self.ask(text, language, document, top_k)
         except (QuestionError, StoreError) as exc:
             yield before, render.waiting_html(), ""
-            raise gr.Error(str(exc), title="No answer") from exc
+            raise refusal(exc, "No answer") from exc
         *growing, _ = render.stream_cuts(answer.text)
         for cut in growing:
             reply = message("assistant", render.answer_markdown(answer, cut, turn))
@@ -139,7 +142,7 @@ class ChatTab:
         try:
             return answer_json(self.ask(question, language, document, top_k))
         except (QuestionError, StoreError) as exc:
-            raise gr.Error(str(exc)) from exc
+            raise refusal(exc, "No answer") from exc
 
     @staticmethod
     def remember(history: list, evidence: str, copy: str) -> dict[str, Any]:
@@ -209,8 +212,8 @@ class ChatTab:
             with gr.Row():
                 self.top_k = gr.Slider(
                     1,
-                    MAX_TOP_K,
-                    value=min(default_k, MAX_TOP_K),
+                    SLIDER_TOP_K,
+                    value=min(default_k, SLIDER_TOP_K),
                     step=1,
                     label="Paragraphs read per answer (top-k)",
                     elem_id="dq-top-k",
@@ -237,7 +240,7 @@ class ChatTab:
             {"api_name": api_name, "api_visibility": "undocumented"} if api_name else PRIVATE
         )
         outputs = [self.chatbot, self.evidence, self.copy_text]
-        taken.then(
+        taken.success(  # a refused question stops here: its notice is all that shows
             self.chat,
             [self.pending, self.chatbot, self.language, self.document, self.top_k],
             outputs,
@@ -252,13 +255,14 @@ class ChatTab:
         answer_outputs = [self.chatbot, self.evidence, self.copy_text]
         # Check the question and empty the box at once, then stream the answer into
         # the chat. The streaming step is callable by API clients as /chat (undocumented): the
-        # bench drives it.
+        # bench drives it. It checks the question again, for them.
         taken = gr.on(
             [self.question.submit, self.send.click],
             self.take,
             self.question,
             [self.question, self.pending],
             concurrency_limit=None,  # queued (its notices need the queue), never waiting
+            show_progress="hidden",  # a refusal is the notice, not an error mark on the box
             **PRIVATE,
         )
         self.answer_after(taken, api_name="chat")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import sys
-import threading
 from collections.abc import Callable
 from functools import wraps
 from pathlib import Path
@@ -124,7 +123,6 @@ def print_answer(answer: Answer) -> None:
 def ask(question: str, as_json: bool, doc: str | None, lang: str | None) -> None:
     """Answer QUESTION from the documents, citing the paragraphs."""
     context = Context.from_env()
-    context.assistant.check_question(question)
     filters = {k: v for k, v in {"doc": doc, "lang": lang}.items() if v}
     answer = context.assistant.ask(question, filters=filters or None)
     if as_json:
@@ -251,9 +249,7 @@ def serve(host: str, port: int, ingest_default: bool, auth: str | None) -> None:
     context = Context.from_env()
     if ingest_default and context.store.count() == 0:
         print_ingest_report(context.ingestor.ingest_paths([default_corpus()]))
-    # Models, jieba and indexes load while the UI starts, not on the first user's question.
-    threading.Thread(target=context.assistant.warm_up, name="warm-up", daemon=True).start()
-    launch(context, host=host, port=port, auth=login)
+    launch(context, host=host, port=port, auth=login, warm_up=True)
 
 
 def parse_login(auth: str | None) -> tuple[str, str] | None:

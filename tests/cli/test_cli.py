@@ -205,7 +205,15 @@ def test_ask_prints_the_answer_with_its_sources(store: Path) -> None:
     assert f"{FACT_SHEET_TITLE} ({FACT_SHEET}) ¶1" in run.out  # sources named by their title
 
 
-@pytest.mark.parametrize(("question", "says"), [("", "empty"), ("x" * 100_000, "100,000")])
+@pytest.mark.parametrize(
+    ("question", "says"),
+    [
+        ("", "empty"),
+        ("\u200b\u2060", "empty"),  # zero-width characters only
+        ("\udcff", "broken character"),  # a byte that is not UTF-8, as Python passes argv
+        ("x" * 100_000, "100,000"),
+    ],
+)
 def test_ask_refuses_a_question_it_cannot_take(store: Path, question: str, says: str) -> None:
     run = docqa(store, "ask", question)
 

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import json
+import urllib.request
 from collections.abc import Iterator
+from typing import Any
 
 import gradio as gr
 import pytest
@@ -11,6 +14,7 @@ from gradio_client.exceptions import AppError
 
 from tests.contract_keys import CITATION_KEYS, CONTRACT_KEYS
 from tests.ui import running_app
+from ui.app import build_app
 from ui.chat_tab import ChatTab, search_filters
 from ui.context import Context
 
@@ -28,9 +32,34 @@ FACT_SHEET = (
 
 
 @pytest.fixture(scope="module")
-def client(seeded_context: Context) -> Iterator[Client]:
+def app_url(seeded_context: Context) -> Iterator[str]:
     with running_app(seeded_context) as url:
-        yield Client(url, verbose=False)
+        yield url
+
+
+@pytest.fixture(scope="module")
+def client(app_url: str) -> Client:
+    return Client(app_url, verbose=False)
+
+
+def call_ask(url: str, data: list[Any]) -> tuple[str, Any]:
+    """/ask as a raw HTTP client calls it: (the SSE event, its data). The body is JSON with
+    escapes, so it can carry what gradio_client cannot encode (a lone surrogate)."""
+    body = json.dumps({"data": data}).encode("ascii")
+    request = urllib.request.Request(
+        url + "gradio_api/call/ask", data=body, headers={"Content-Type": "application/json"}
+    )
+    with urllib.request.urlopen(request, timeout=30) as response:
+        event_id = json.load(response)["event_id"]
+    with urllib.request.urlopen(f"{url}gradio_api/call/ask/{event_id}", timeout=120) as response:
+        lines = response.read().decode("utf-8").splitlines()
+    event = next(line.removeprefix("event: ") for line in lines if line.startswith("event: "))
+    payload = next(line.removeprefix("data: ") for line in lines if line.startswith("data: "))
+    return event, json.loads(payload)
+
+
+def assert_still_answers(client: Client) -> None:
+    assert client.predict(QUESTIONS["zh"], api_name="/ask")["citations"]
 
 
 def message_text(message: dict) -> str:
@@ -75,6 +104,67 @@ def test_an_empty_question_is_refused_with_the_assistants_message(client: Client
         client.predict("   ", api_name="/ask")
 
 
+@pytest.mark.parametrize(
+    ("question", "says"),
+    [
+        (42, "not int"),
+        (None, "not NoneType"),
+        (["Qui ?"], "not list"),
+        ({"q": "Qui ?"}, "not dict"),
+        ("\u200b\u200d", "empty"),
+        ("\x00\x00", "empty"),
+    ],
+)
+def test_the_ask_endpoint_refuses_a_question_it_cannot_take_by_name(
+    client: Client, capfd: pytest.CaptureFixture[str], question: object, says: str
+) -> None:
+    with pytest.raises(AppError, match=says) as refused:
+        client.predict(question, api_name="/ask")
+
+    assert refused.value.message and refused.value.message[0].isupper()
+    assert "Traceback" not in capfd.readouterr().err  # a refusal, not a server failure
+    assert_still_answers(client)
+
+
+@pytest.mark.parametrize("question", ["\ud800", "Qui \udcff ?"])
+def test_a_lone_surrogate_is_refused_with_a_message(
+    app_url: str, client: Client, capfd: pytest.CaptureFixture[str], question: str
+) -> None:
+    event, data = call_ask(app_url, [question, "all", "all", 0])
+
+    assert event == "error"
+    assert data["error"] and "broken character" in data["error"]
+    assert "Traceback" not in capfd.readouterr().err
+    assert_still_answers(client)
+
+
+@pytest.mark.parametrize(
+    ("top_k", "says"),
+    [
+        (-5, "top_k is -5: ask for 1 to 50"),
+        (10**12, "top_k is 1000000000000: ask for 1 to 50"),
+        (51, "top_k is 51"),
+        ("abc", "top_k must be a whole number of paragraphs, not str 'abc'"),
+        (2.5, "not float 2.5"),
+    ],
+)
+def test_the_ask_endpoint_refuses_a_top_k_outside_1_to_50_by_name(
+    client: Client, capfd: pytest.CaptureFixture[str], top_k: object, says: str
+) -> None:
+    with pytest.raises(AppError) as refused:
+        client.predict(QUESTIONS["fr"], "all", "all", top_k, api_name="/ask")
+
+    assert says in str(refused.value.message)
+    assert "Traceback" not in capfd.readouterr().err
+    assert_still_answers(client)
+
+
+@pytest.mark.parametrize("top_k", [0, 3.0])
+def test_top_k_zero_is_the_default_and_a_whole_float_is_taken(client: Client, top_k: float) -> None:
+    result = client.predict(QUESTIONS["fr"], "all", "all", top_k, api_name="/ask")
+    assert 1 <= len(result["retrieved"]) <= (top_k or 5)
+
+
 def test_the_ask_endpoint_names_an_unknown_document(client: Client) -> None:
     with pytest.raises(AppError) as refused:
         client.predict(QUESTIONS["fr"], "all", "nope.txt", 0, api_name="/ask")
@@ -111,6 +201,22 @@ def test_the_chat_endpoint_streams_the_answer_its_evidence_and_the_copy_text(
     assert copied.startswith(f"问题: {QUESTIONS['zh']}")
     assert f"[1] {FACT_SHEET} ¶" in copied
     assert len(job.outputs()) >= 3  # placeholder, growing answer, final
+
+
+@pytest.mark.parametrize("question", ["", "   ", "\u200b", "\ufeff\u2060", "\x00"])
+def test_the_chat_endpoint_refuses_an_empty_question_with_a_message(
+    client: Client, question: str
+) -> None:
+    job = client.submit(question, [], "all", "all", 5, api_name="/chat")
+    with pytest.raises(AppError, match="The question is empty"):
+        job.result(timeout=120)
+    assert_still_answers(client)
+
+
+def test_the_chat_endpoint_refuses_a_top_k_beyond_its_slider(client: Client) -> None:
+    job = client.submit(QUESTIONS["fr"], [], "all", "all", -5, api_name="/chat")
+    with pytest.raises(AppError, match="-5"):
+        job.result(timeout=120)
 
 
 # -- the handlers behind the chat ---------------------------------------
@@ -161,24 +267,36 @@ def test_top_k_bounds_the_paragraphs_read(seeded_context: Context) -> None:
     assert len(answer.retrieved) <= 2
 
 
-@pytest.mark.parametrize(("question", "says"), [("   ", "empty"), ("x" * 5000, "limit")])
-def test_a_refused_question_stays_in_the_box_and_never_reaches_the_chat(
+@pytest.mark.parametrize(
+    ("question", "says"), [("   ", "empty"), ("\u200b\x00", "empty"), ("x" * 5000, "limit")]
+)
+def test_a_refused_question_is_a_notice_and_never_reaches_the_chat(
     seeded_context: Context, question: str, says: str
 ) -> None:
     tab = ChatTab(seeded_context)
-    box, pending = tab.take(question)
-    assert pending == "" and box is not question  # the box keeps it (gr.skip), nothing is asked
-    assert list(tab.chat(pending, [{"role": "user", "content": "q"}])) == [
-        (box, box, box)
-    ]  # the chat, the panel and the copy text are left as they were
+    # The box keeps a refused question (an event that fails sets no output) and the
+    # answer step, which runs only on success, is not started.
     with pytest.raises(gr.Error, match=says) as refused:
-        list(tab.chat(question, []))
+        tab.take(question)
     message = str(refused.value.message)
     assert message[0].isupper() and "DOCQA_" not in message
+    assert not refused.value.print_exception  # nothing failed on the server
+    with pytest.raises(gr.Error, match=says):  # /chat, called directly, says the same
+        list(tab.chat(question, [{"role": "user", "content": "q"}]))
+
+
+def test_the_answer_runs_only_once_the_box_accepted_the_question(seeded_context: Context) -> None:
+    app = build_app(seeded_context)
+    chat = next(fn for fn in app.fns.values() if fn.api_name == "chat")
+    assert chat.trigger_after is not None
+    take = app.fns[chat.trigger_after]
+    assert take.fn is not None and take.fn.__name__ == "take"
+    assert chat.trigger_only_on_success
 
 
 def test_an_accepted_question_empties_the_box_and_is_asked(seeded_context: Context) -> None:
     assert ChatTab(seeded_context).take(QUESTIONS["fr"]) == ("", QUESTIONS["fr"])
+    assert ChatTab(seeded_context).take("\u200bQui ?") == ("", "Qui ?")
 
 
 def test_filters_leave_out_all(seeded_context: Context) -> None:

@@ -16,6 +16,7 @@ from ui.cli import exposure_warning, parse_login
 from ui.context import Context
 
 LOGIN = ("reader", "s3cret-pass")
+REFUSED = {401, 403}
 
 
 def status_of(url: str, data: bytes | None = None, headers: dict[str, str] | None = None) -> int:
@@ -33,6 +34,9 @@ def test_without_the_login_nothing_is_served(seeded_context: Context) -> None:
         assert status_of(url + "config") == 401
         body = json.dumps({"data": ["Qui ?"]}).encode()
         assert status_of(url + "gradio_api/call/ask", body) == 401
+        assert upload_status(url, None) in REFUSED  # an upload would reach the ingester
+        joined = {"data": ["Qui ?"], "fn_index": 0, "session_hash": "outsider"}
+        assert status_of(url + "gradio_api/queue/join", json.dumps(joined).encode()) in REFUSED
         with pytest.raises(Exception):  # noqa: B017 (gradio_client's error varies by version)
             Client(url, verbose=False)
         client = Client(url, auth=LOGIN, verbose=False)
