@@ -284,19 +284,23 @@ class BoundedInterpreter(PDFPageInterpreter):
         super().execute(streams)
 
 
-def _counted(operator: Any) -> Any:
+def _counted(operator: Any, weight: int) -> Any:
     def counted(self: BoundedInterpreter) -> None:
-        self.device.bounds.tick()
+        self.device.bounds.tick(weight)
         operator(self)
 
     return counted
 
 
+# `q` copies the whole graphics state: a page of them took 3 times as long per operation as
+# one of text or paths (bench/hostile.py), so each counts as 3 and the budget stays a time.
+_WEIGHTS = {"do_q": 3}
+
 # Operators with operands are counted as their operands are pushed; the others here. pdfminer
 # reads an operator's operand count from its code, so these keep the one argument (self).
 for _name, _operator in vars(PDFPageInterpreter).items():
     if _name.startswith("do_") and _operator.__code__.co_argcount == 1:
-        setattr(BoundedInterpreter, _name, _counted(_operator))
+        setattr(BoundedInterpreter, _name, _counted(_operator, _WEIGHTS.get(_name, 1)))
 
 
 class _CountingPlane(Plane[LTTextLine]):

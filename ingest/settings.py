@@ -33,7 +33,11 @@ class IngestSettings(BaseSettings):
         "line comparisons while laying it out.",
     )
     max_pdf_ops: int = Field(
-        default=20_000_000, gt=0, description="The same work over a whole PDF."
+        # The slowest PDF within it reads in about 30 s on 2 idle cores (bench/hostile.py);
+        # a page of dense text is 5,000-10,000 operations.
+        default=4_000_000,
+        gt=0,
+        description="The same work over a whole PDF.",
     )
     max_html_tags: int = Field(default=200_000, gt=0, description="Tags one HTML file may hold.")
 
