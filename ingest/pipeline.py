@@ -256,6 +256,12 @@ class Ingestor:
                 return planned
             return self._apply([planned], progress=False)[0]
 
+    def remove(self, doc_id: str) -> int:
+        """Remove a document (UnknownDocument if the store has none of that id); returns how
+        many paragraphs it had. Under the writer lock, or a server's lease, like any change."""
+        with self.store.writer(), self.store.exclusive():
+            return self.store.delete_document(doc_id)
+
     def _plan_file(self, path: Path, doc_id: str) -> _Planned | DocumentReport:
         try:
             reader_for(path.name)

@@ -156,10 +156,9 @@ def list_docs() -> None:
 @translate_errors
 def remove_doc(doc_id: str) -> None:
     """Remove a document and all its paragraphs."""
-    store = Context.from_env().store
-    name = document_name(store.documents(), doc_id)
-    with store.writer():
-        removed = store.delete_document(doc_id)
+    context = Context.from_env()
+    name = document_name(context.store.documents(), doc_id)
+    removed = context.ingestor.remove(doc_id)
     click.echo(f"removed {name}: {count(removed)}")
 
 

@@ -94,8 +94,7 @@ class DocumentsTab:
         if not confirmed:
             return (f"Tick the confirmation box to remove **{name}**.", False, *unchanged)
         try:
-            with self.context.store.writer():
-                removed = self.context.store.delete_document(doc_id)
+            removed = self.context.ingestor.remove(doc_id)
             note = f"Removed **{name}** ({count(removed)})."
         except StoreError as exc:
             note = f"⚠️ {render.escape_markdown(str(exc))}"
