@@ -9,6 +9,7 @@ from pathlib import Path
 
 from bench import (
     abstention,
+    hostile,
     ingest_rate,
     models,
     plots,
@@ -26,6 +27,7 @@ if __name__ == "__main__":
     models.main(["--out", str(RESULTS / "models.json")])
     abstention.main(["--out", str(RESULTS / "abstention.json")])
     ui_startup.main()
+    hostile.main(["--out", str(RESULTS / "hostile.json")])
     ui_concurrency.main()
     ingest_rate.main(["--out", str(RESULTS / "ingest.json")])
     scale.main(["--out", str(RESULTS / "scale.json")])

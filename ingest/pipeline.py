@@ -177,6 +177,7 @@ class _Planned:
     parsed: ParsedDocument
     new: list[Paragraph]
     old: dict[str, Paragraph]
+    superseded: list[str]  # rows of the same file stored under another id (an older id rule)
 
     @cached_property
     def changed(self) -> list[Paragraph]:
@@ -185,7 +186,7 @@ class _Planned:
     @cached_property
     def removed(self) -> list[str]:
         ids = {p.id for p in self.new}
-        return [i for i in self.old if i not in ids]
+        return [i for i in self.old if i not in ids] + self.superseded
 
     def report(self, embedded: set[str]) -> DocumentReport:
         added = sum(1 for p in self.new if p.id not in self.old)
@@ -286,7 +287,11 @@ class Ingestor:
 
     def _plan(self, source: str, parsed: ParsedDocument) -> _Planned:
         old = {p.id: p for p in self.store.paragraphs(parsed.doc_id)}
-        return _Planned(source, parsed, to_paragraphs(parsed, source), old)
+        # A file in a subfolder was once named by its file name alone: stored under that id,
+        # it is replaced by its new one, not kept beside it (uploads have no path: none).
+        earlier = self.store.documents_from(source) if Path(source).is_absolute() else {}
+        superseded = [i for doc, ids in earlier.items() if doc != parsed.doc_id for i in ids]
+        return _Planned(source, parsed, to_paragraphs(parsed, source), old, superseded)
 
     def _apply(self, planned: list[_Planned], progress: bool) -> list[DocumentReport]:
         """Write the planned documents' changes in one store change, with their removals."""

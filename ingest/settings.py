@@ -33,8 +33,8 @@ class IngestSettings(BaseSettings):
         "line comparisons while laying it out.",
     )
     max_pdf_ops: int = Field(
-        # The slowest PDF within it reads in about 30 s on 2 idle cores (bench/hostile.py);
-        # a page of dense text is 5,000-10,000 operations.
+        # The slowest PDF within it reads in about 17 s on 2 cores (bench/hostile.py; 45 s at
+        # twice the limit: not linear); a page of dense text is 5,000-10,000 operations.
         default=4_000_000,
         gt=0,
         description="The same work over a whole PDF.",

@@ -546,6 +546,14 @@ class ChromaStore:
     def document_ids(self, doc_id: str) -> list[str]:
         return list(self._primary.get(where={"doc": doc_id}, include=[])["ids"])
 
+    def documents_from(self, source: str) -> dict[str, list[str]]:
+        """The stored documents read from `source` (a file's path): document id -> its ids."""
+        found = get_all(self._primary, ["metadatas"], {"source": source})
+        out: dict[str, list[str]] = {}
+        for pid, metadata in zip(found["ids"], found["metadatas"], strict=True):
+            out.setdefault(str(metadata["doc"]), []).append(pid)
+        return out
+
     def paragraphs(self, doc_id: str | None = None) -> list[Paragraph]:
         """Paragraphs of one document (or all), in document order."""
         where = {"doc": doc_id} if doc_id else None

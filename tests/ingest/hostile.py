@@ -167,24 +167,32 @@ def tag_bomb_html(count: int = 1_000_000) -> bytes:
     return b"<html><body>" + b"<p>x" * count + b"</body></html>"
 
 
-def under_the_limits_pdf(unit: bytes, operations: int) -> bytes:
+def under_the_limits_pdf(
+    unit: bytes, operations: int, head: bytes = b"", tail: bytes = b""
+) -> bytes:
     """The slowest PDF the default limits let through: pages of `unit` (worth `operations`
-    counted operations), each page just under DOCQA_MAX_PDF_PAGE_OPS, as many pages as
-    DOCQA_MAX_PDF_OPS allows in all (bench/hostile.py times it)."""
+    counted operations) between `head` and `tail`, each page just under
+    DOCQA_MAX_PDF_PAGE_OPS, as many pages as DOCQA_MAX_PDF_OPS allows in all (bench/hostile.py
+    times it)."""
     from ingest.settings import IngestSettings
 
     limits = IngestSettings()
-    per_page = int(0.95 * limits.max_pdf_page_ops) // operations
+    per_page = int(0.9 * limits.max_pdf_page_ops) // operations
     pages = max(1, int(0.95 * limits.max_pdf_ops) // (per_page * operations))
-    content = stream(deflate(repeated(unit, per_page * len(unit), chunk=len(unit) * per_page)))
-    return pdf([content] * pages)
+    body = b"".join(repeated(unit, per_page * len(unit), chunk=len(unit) * per_page))
+    return pdf([stream(zlib.compress(head + body + tail))] * pages)
 
 
-# The costliest operations per byte, by what pdfminer does for each: a text line is 10
-# operators and operands and 15 characters laid out; `0 0 m` starts a path (3); `q` copies
-# the graphics state (counted 3, for its cost).
+# The costliest operations per byte, by what pdfminer does for each: a line of text, each on a
+# line of its own (`'`: 2 operators and operands, 15 characters, and the layout's comparisons
+# with its neighbours); `0 0 m` starts a path (3); `q` copies the graphics state (counted 3).
 UNDER_THE_LIMITS: dict[str, tuple[str, Callable[[], bytes]]] = {
-    "under-limits-text": ("text.pdf", lambda: under_the_limits_pdf(TEXT_OPERATION, 25)),
+    "under-limits-text": (
+        "text.pdf",
+        lambda: under_the_limits_pdf(
+            b"(Bomb text line.) '\n", 40, b"BT /F1 12 Tf 14 TL 72 720 Td\n", b"ET\n"
+        ),
+    ),
     "under-limits-paths": ("paths.pdf", lambda: under_the_limits_pdf(b"0 0 m\n", 3)),
     "under-limits-states": ("states.pdf", lambda: under_the_limits_pdf(b"q ", 3)),
 }

@@ -110,3 +110,27 @@ def test_the_same_file_given_twice_is_not_a_clash(tmp_path: Path, twice: str) ->
     named = ids([path, path])
 
     assert set(named) <= set(NAMES)
+
+
+def test_a_file_stored_under_its_bare_name_moves_to_its_path_id(
+    empty_context: Context, tmp_path: Path
+) -> None:
+    """Stores made before ids were paths hold a subfolder's file under its file name alone
+    (as a file given directly still is): ingesting its folder now replaces that document by
+    the path-named one instead of keeping the same text twice."""
+    codes = write_folder(tmp_path / "relevés" / "2024", 30)
+    moved = tmp_path / "relevés" / "2024" / NAMES[0]
+    ingestor, store = empty_context.ingestor, empty_context.store
+    assert not ingestor.ingest_paths([moved]).failed
+    assert {d.doc_id for d in store.documents()} == {NAMES[0]}
+
+    report = ingestor.ingest_paths([tmp_path / "relevés"])
+
+    assert not report.failed
+    assert {d.doc_id for d in store.documents()} == {f"2024/{name}" for name in NAMES}
+    first = next(d for d in report.documents if d.doc_id == f"2024/{NAMES[0]}")
+    assert first.removed == 3  # the bare-named copy's paragraphs
+    answer = empty_context.assistant.ask(
+        f"Depuis quelle année la station {codes[NAMES[0]]} mesure-t-elle le débit ?"
+    )
+    assert {c.paragraph.doc_id for c in answer.citations} <= {f"2024/{NAMES[0]}"}
