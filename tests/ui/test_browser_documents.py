@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
+from tests.ingest import hostile
 from tests.ui.browser import ANSWER_TIMEOUT_MS, ask, last_reply, no_injection_ran, shoot
 from ui.context import Context
 
@@ -87,6 +88,33 @@ def header_lines(page, table: str) -> dict[str, int]:
 
 def document_row(page, doc_id: str):
     return page.locator("#dq-documents .virtual-row").filter(has_text=doc_id)
+
+
+def memory_kb(field: str) -> int:
+    status = Path("/proc/self/status").read_text().splitlines()
+    return next(int(line.split()[1]) for line in status if line.startswith(field))
+
+
+def test_hostile_uploads_are_refused_in_seconds_and_the_server_barely_grows(
+    page, browser_context: Context, tmp_path: Path
+) -> None:
+    """Issue 18: uploaded, a page of 600,000 text operations grew the server to 7.4 GB, and a
+    .docx whose body unpacks to 150 MB to 2.3 GB. The app serves from this process, so its
+    peak memory is reset before the upload and read after it."""
+    bomb, body = tmp_path / "bomb.pdf", tmp_path / "bomb.docx"
+    bomb.write_bytes(hostile.text_operations_pdf())
+    body.write_bytes(hostile.docx_bomb())
+    stored = browser_context.store.documents()
+    Path("/proc/self/clear_refs").write_text("5")  # VmHWM from here on
+    resident = memory_kb("VmRSS:")
+
+    upload(page, bomb, body)
+
+    results = page.locator("#dq-results")
+    expect(results).to_contain_text("DOCQA_MAX_PDF_PAGE_OPS", timeout=60_000)
+    expect(results).to_contain_text("DOCQA_MAX_UNPACKED_MB")
+    assert (memory_kb("VmHWM:") - resident) / 1000 < 500  # MB, against gigabytes before
+    assert browser_context.store.documents() == stored
 
 
 def test_upload_read_ask_then_remove_a_document_with_injected_html(
