@@ -15,12 +15,11 @@ import argparse
 import json
 import platform
 import subprocess
-import sys
 import time
 from pathlib import Path
 
 from bench.common import write_report
-from tests.ingest.hostile import HOSTILE, UNDER_THE_LIMITS
+from tests.ingest.hostile import HOSTILE, UNDER_THE_LIMITS, read_apart
 
 KINDS = [*HOSTILE, "saved-states", *UNDER_THE_LIMITS]
 LIMIT_S = 300  # a file still reading after this is reported as such
@@ -29,13 +28,7 @@ LIMIT_S = 300  # a file still reading after this is reported as such
 def read_one(kind: str) -> dict[str, object]:
     started = time.perf_counter()
     try:
-        run = subprocess.run(
-            [sys.executable, "-m", "tests.ingest.hostile", kind],
-            capture_output=True,
-            text=True,
-            timeout=LIMIT_S,
-            check=False,
-        )
+        run = read_apart(kind, timeout=LIMIT_S)
     except subprocess.TimeoutExpired:
         return {"kind": kind, "seconds": None, "outcome": f"still reading after {LIMIT_S} s"}
     if run.returncode != 0:

@@ -36,7 +36,7 @@ from store.translations import find_links, linked_ids, write_links
 from store.types import Paragraph
 
 EMBED_BATCH = 32  # texts per embedder call (bench/ingest_rate.py times the raw embedders alike)
-_HASHES_PER_READ = 5_000  # indexed-text hashes per Chroma read (SQLite variables)
+_VALUES_PER_CALL = 5_000  # ids or hashes per Chroma call (each is one SQLite variable)
 _UPSERT_BATCH = 5000  # under Chroma's max batch size (5461 on disk and on a default server)
 _GENERATION_ID = "generation"
 _PENDING_ID = "pending-removals"  # ids a replacement will delete once its rows are written
@@ -76,9 +76,10 @@ class DocumentSummary:
     languages: tuple[str, ...]
 
 
-def _chunks(ids: Sequence[str]) -> list[list[str]]:
-    """Ids in parts SQLite takes (each id is one of its ~32k variables per statement)."""
-    return [list(ids[at : at + _HASHES_PER_READ]) for at in range(0, len(ids), _HASHES_PER_READ)]
+def _chunks(values: Sequence[str]) -> list[list[str]]:
+    """Ids or hashes in parts SQLite takes (each is one of its ~32k variables a statement)."""
+    step = _VALUES_PER_CALL
+    return [list(values[at : at + step]) for at in range(0, len(values), step)]
 
 
 def _chroma_settings() -> ChromaSettings:
@@ -466,12 +467,9 @@ class ChromaStore:
         if not hashes:
             return {}
         found: dict[str, dict[str, np.ndarray]] = {}
-        ordered = sorted(hashes)
         # Each hash is an SQL variable: SQLite refuses a statement with more than ~32k
         # (`docqa ingest` of a file of 100,000 one-line paragraphs aborted).
-        chunks = [
-            ordered[at : at + _HASHES_PER_READ] for at in range(0, len(ordered), _HASHES_PER_READ)
-        ]
+        chunks = _chunks(sorted(hashes))
         for (name, collection), chunk in itertools.product(self.collections.items(), chunks):
             result = collection.get(
                 where={INDEXED_HASH_KEY: {"$in": chunk}},

@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 import json
 import resource
+import subprocess
 import sys
 import time
 import zipfile
@@ -231,6 +232,18 @@ def main(kind: str) -> None:
     result["seconds"] = round(time.perf_counter() - started, 2)
     result["max_rss_mb"] = peak_memory_mb()
     print(json.dumps(result))
+
+
+def read_apart(kind: str, timeout: float | None = None) -> subprocess.CompletedProcess[str]:
+    """This script run on one kind, in a process of its own (its last line is the JSON)."""
+    return subprocess.run(
+        [sys.executable, "-m", "tests.ingest.hostile", kind],
+        cwd=Path(__file__).resolve().parents[2],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
 
 
 def peak_memory_mb() -> float:

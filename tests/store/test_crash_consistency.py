@@ -14,6 +14,8 @@ import signal
 import subprocess
 import sys
 import textwrap
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -72,11 +74,12 @@ def store_path(tmp_path: Path) -> Path:
     return tmp_path / "store"
 
 
-def kill_half_way(store_path: Path, absent: str, question: str, *change: str) -> None:
-    """Run HALF_A_CHANGE; while it holds the writer lock, a store opened here must leave its
-    rows alone (it is alive) and read nothing of document `absent`; then SIGKILL it."""
+@contextmanager
+def stopped_writer(script: str, said: str, *args: str) -> Iterator[None]:
+    """Run a writer `script` until it prints `said` (it waits there, mid-change); SIGKILL it
+    when the block ends."""
     writer = subprocess.Popen(
-        [sys.executable, "-c", HALF_A_CHANGE, str(store_path), *change],
+        [sys.executable, "-c", script, *args],
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
@@ -85,15 +88,22 @@ def kill_half_way(store_path: Path, absent: str, question: str, *change: str) ->
     )
     assert writer.stdout is not None
     try:
-        assert writer.stdout.readline() == "half done\n", writer.stderr
-        counts = collection_counts(store_path)
-        assert len(set(counts)) == 2, counts  # the collections differ now
-        assert absent not in retrieved_docs(store_path, question)
-        assert collection_counts(store_path) == counts  # not repaired under a live writer
+        assert writer.stdout.readline() == said + "\n", writer.stderr
+        yield
     finally:
         writer.send_signal(signal.SIGKILL)
         writer.communicate(timeout=60)
     assert writer.returncode == -signal.SIGKILL
+
+
+def kill_half_way(store_path: Path, absent: str, question: str, *change: str) -> None:
+    """Run HALF_A_CHANGE; while it holds the writer lock, a store opened here must leave its
+    rows alone (it is alive) and read nothing of document `absent`; then SIGKILL it."""
+    with stopped_writer(HALF_A_CHANGE, "half done", str(store_path), *change):
+        counts = collection_counts(store_path)
+        assert len(set(counts)) == 2, counts  # the collections differ now
+        assert absent not in retrieved_docs(store_path, question)
+        assert collection_counts(store_path) == counts  # not repaired under a live writer
 
 
 def collection_counts(store_path: Path) -> list[int]:
@@ -165,20 +175,8 @@ def test_an_edit_killed_before_its_removals_is_finished_by_the_next_store_opened
     ghost.write_text("\n\n".join(old) + "\n", encoding="utf-8")
     assert not make_context(store_path).ingestor.ingest_paths([ghost]).failed
     ghost.write_text(GHOST_TEXT, encoding="utf-8")  # two paragraphs instead of five
-    writer = subprocess.Popen(
-        [sys.executable, "-c", EDIT_STOPPED_BEFORE_REMOVALS, str(store_path), str(ghost)],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env=docqa_env(),
-    )
-    assert writer.stdout is not None
-    try:
-        assert writer.stdout.readline() == "written\n", writer.stderr
-    finally:
-        writer.send_signal(signal.SIGKILL)
-        writer.communicate(timeout=60)
+    with stopped_writer(EDIT_STOPPED_BEFORE_REMOVALS, "written", str(store_path), str(ghost)):
+        pass
 
     store = ChromaStore.open(StoreSettings(store_path=store_path))
 
