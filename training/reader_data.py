@@ -147,28 +147,35 @@ def positive(record: Record, sentences: list[Sentence]) -> Example | None:
 Switch = Callable[[str, str, random.Random], str | None]
 
 
-def paragraphs_by_language(records: list[Record]) -> dict[str, list[tuple[str, str]]]:
-    """Each language's distinct (title, paragraph)s, in a fixed order."""
+# A paragraph of another article, its sentences split once (each question searches them all).
+Pooled = tuple[str, str, list[Sentence]]  # title, paragraph, its sentences
+
+
+def paragraphs_by_language(records: list[Record]) -> dict[str, list[Pooled]]:
+    """Each language's distinct paragraphs, in a fixed order, with their sentences."""
     seen: dict[str, dict[str, str]] = defaultdict(dict)
     for r in records:
         seen[r.lang].setdefault(r.paragraph, r.title)
-    return {lang: [(t, p) for p, t in sorted(found.items())] for lang, found in seen.items()}
+    return {
+        lang: [(t, p, split_sentences(p)) for p, t in sorted(found.items())]
+        for lang, found in seen.items()
+    }
 
 
 def closest_elsewhere(
-    record: Record, pool: list[tuple[str, str]], count: int, rng: random.Random, size: int
+    record: Record, pool: list[Pooled], count: int, rng: random.Random, size: int
 ) -> list[tuple[str, Sentence]]:
     """The `count` sentences of other articles' paragraphs (a random `size` of `pool`, or all
     of it) that share most words with the question, none holding an answer."""
     question_terms = terms(record.question, record.lang)
     answer_texts = [record.paragraph[a:b] for a, b in record.answers]
-    others = [(t, p) for t, p in pool if t != record.title]
+    others = [pooled for pooled in pool if pooled[0] != record.title]
     if size and len(others) > size:
         others = rng.sample(others, size)
     found = [
         (paragraph, s)
-        for _, paragraph in others
-        for s in split_sentences(paragraph)
+        for _, paragraph, sentences in others
+        for s in sentences
         if not any(text in s.text for text in answer_texts)
     ]
     found.sort(key=lambda ps: -overlap(question_terms, ps[1].text, record.lang))
