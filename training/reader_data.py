@@ -26,6 +26,7 @@ from pathlib import Path
 
 from assistant.reader_input import text_before
 from assistant.sentences import Sentence, split_sentences
+from training.swapped_questions import Swapper
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "qa-train"
 HELD_OUT_QUESTIONS = 300  # answerable, per language
@@ -33,6 +34,7 @@ HELD_OUT_UNANSWERABLE = 100  # where the language has any (en, zh)
 ZH_TRAIN_QUESTIONS = 9000  # Chinese has 22k questions: keep the mix near a third each
 SWITCHED = 0.3  # share of questions asked in another language, where a dictionary serves
 OFF_TOPIC = 0.4  # share of questions given the closest sentence of another article
+SWAPPED = 0.5  # share of answerable questions also asked with a name or number swapped
 OFF_TOPIC_POOL = 40  # paragraphs of other articles searched for it
 DISTRACTORS = 8  # sentences of other held-out articles read with each held-out question
 _WORD = re.compile(r"\w+")
@@ -183,7 +185,10 @@ def closest_elsewhere(
 
 
 def training_examples(
-    train: list[Record], seed: int = 13, switch: Switch | None = None
+    train: list[Record],
+    seed: int = 13,
+    switch: Switch | None = None,
+    swapper: Swapper | None = None,
 ) -> Iterator[Example]:
     rng = random.Random(seed)
     siblings: dict[str, list[str]] = defaultdict(list)
@@ -204,6 +209,8 @@ def training_examples(
             continue  # the answer crosses a sentence boundary
         if found is not None:
             yield found
+            if swapper is not None and rng.random() < SWAPPED:
+                yield from swapped_negative(record, found, swapper, rng)
         others = [
             s
             for s in sentences
@@ -231,6 +238,24 @@ def training_examples(
             for paragraph, s in closest_elsewhere(record, pool, 1, rng, OFF_TOPIC_POOL):
                 context = text_before(paragraph, s.start)
                 yield Example(record.qid, record.lang, record.question, context, s.text, 0, None)
+
+
+def swapped_negative(
+    record: Record, found: Example, swapper: Swapper, rng: random.Random
+) -> Iterator[Example]:
+    """The answer sentence, labelled 0, for the question with a name or number swapped."""
+    a, b = record.answers[0]
+    question = swapper.swap(
+        record.question,
+        record.lang,
+        record.title,
+        found.sentence,
+        record.paragraph,
+        record.paragraph[a:b],
+        rng,
+    )
+    if question is not None:
+        yield replace(found, qid=record.qid + "~swapped", question=question, label=0, span=None)
 
 
 def held_out_groups(

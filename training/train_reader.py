@@ -41,6 +41,7 @@ from training.reader_data import (
     split,
     training_examples,
 )
+from training.swapped_questions import Swapper
 
 ROOT = Path(__file__).resolve().parents[1]
 WORK = ROOT / ".train-data"
@@ -235,6 +236,9 @@ def main() -> None:
     parser.add_argument("--lr", type=float, default=1e-4)
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--smoke", action="store_true", help="a few steps on a few examples")
+    parser.add_argument(
+        "--init", type=Path, help="start from this checkpoint's model (a .pt of an earlier run)"
+    )
     parser.add_argument("--work", type=Path, default=WORK)
     parser.add_argument("--output", type=Path, default=OUTPUT)
     args = parser.parse_args()
@@ -243,7 +247,8 @@ def main() -> None:
     torch.set_num_threads(args.threads)
     rng = random.Random(SEED)
     train, held = split(read_records())
-    examples = list(training_examples(train, switch=switched))
+    swapper = Swapper((r.lang, r.title, r.question) for r in train if r.answers)
+    examples = list(training_examples(train, switch=switched, swapper=swapper))
     groups = [*held_out_groups(held), *held_out_groups(held, switch=switched)]
     if args.smoke:
         examples, groups = rng.sample(examples, 64), groups[:8]
@@ -276,6 +281,9 @@ def main() -> None:
         scheduler.load_state_dict(state["scheduler"])
         step = state["step"]
         print(f"resumed at step {step}", flush=True)
+    elif args.init:
+        model.load_state_dict(torch.load(args.init)["model"])
+        print(f"started from {args.init}", flush=True)
     model.train()
     deadline = time.time() + args.minutes * 60
     saved_at = time.time()
