@@ -54,9 +54,9 @@ def slots(question: str, lang: str) -> list[Slot]:
     if lang == "zh":
         at = 0
         for word, tag in _posseg().cut(question):
-            kind = _CHINESE_NAME_TAGS.get(tag)
-            if kind and len(word) >= 2 and not _NUMBER.search(word):
-                found.append((at, at + len(word), kind))
+            name = _CHINESE_NAME_TAGS.get(tag)
+            if name and len(word) >= 2 and not _NUMBER.search(word):
+                found.append((at, at + len(word), name))
             at += len(word)
     else:
         for m in _NAME.finditer(question):
