@@ -54,7 +54,7 @@ browser:
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
-	$(VENV)/bin/mypy store ingest assistant ui evals bench training tests
+	$(VENV)/bin/mypy text store ingest assistant ui evals bench training tests
 
 format: install
 	$(VENV)/bin/ruff format .

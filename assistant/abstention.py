@@ -15,7 +15,7 @@ from assistant.answer_types import holds_ordinal, ordinals_named
 from assistant.candidates import Candidate, idf_weights, weighted_share
 from assistant.question_parts import mentions, names_in
 from store import Paragraph
-from store.text import tokenize
+from text import tokenize
 
 # Share of the question's IDF-weighted words the cited paragraphs must hold (same language);
 # set on the seed evaluation set, checked on benchdata (bench/abstention.py).

@@ -19,7 +19,7 @@ from assistant.sentences import Sentence, split_sentences
 from assistant.types import Hit
 from store import Embedder, Paragraph
 from store.records import indexed_text
-from store.text import tokenize
+from text import tokenize
 
 # Weights of a sentence's score, chosen on the seed evaluation set as a whole, not per question.
 SEMANTIC_WEIGHT = 0.40

@@ -16,7 +16,8 @@ from assistant.retrieval import Retriever
 from assistant.settings import AssistantSettings
 from assistant.types import Answer
 from assistant.verify import Verifier
-from store import ChromaStore, detect_language
+from store import ChromaStore
+from text import detect_language
 
 # One short question per language: between them they load every embedder, jieba's dictionary,
 # the keyword index and Chroma's vector indexes, all of which load on first use.

@@ -22,7 +22,7 @@ from assistant.question_parts import question_parts
 from assistant.sentences import Sentence
 from assistant.types import Citation, Hit, ShortAnswer
 from store import Embedder, Paragraph
-from store.text import tokenize
+from text import tokenize
 
 NEAR_DUPLICATE = 0.85  # cosine above which a second sentence says the same thing again
 KEEP_RELATIVE = 0.80  # an extra sentence must score this close to the best one

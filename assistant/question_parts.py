@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from store.text import fold_accents
+from text import fold_accents
 
 _SPLIT = {
     "en": re.compile(

@@ -19,8 +19,8 @@ from assistant.phrases import strip_connector, strip_lead_in
 from assistant.question_parts import mentions, names_in
 from assistant.sentences import Sentence, split_sentences
 from assistant.types import Citation
-from store import Embedder, Paragraph, detect_language
-from store.text import tokenize
+from store import Embedder, Paragraph
+from text import detect_language, tokenize
 
 VERIFIED_FROM = 0.5  # the UI's threshold too (ui/render.py): below it a citation is unverified
 LEXICAL_SHARE = 0.5  # weight of word overlap in the support of a same-language sentence

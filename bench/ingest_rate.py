@@ -30,10 +30,10 @@ apply_offline_env()
 from bench.benchdata import DEFAULT_DATA, Passage, load_passages  # noqa: E402
 from bench.common import write_report  # noqa: E402
 from ingest import Ingestor  # noqa: E402
-from store import ChromaStore, Embedder, StoreSettings, detect_language, load_embedder  # noqa: E402
+from store import ChromaStore, Embedder, StoreSettings, load_embedder  # noqa: E402
 from store.chroma_store import EMBED_BATCH  # noqa: E402
 from store.records import indexed_text  # noqa: E402
-from store.text import tokenize  # noqa: E402
+from text import detect_language, tokenize  # noqa: E402
 
 PARAGRAPHS_PER_FILE = 10
 ROUND = 10  # files per `ingest_paths` call (a folder, as `docqa ingest DIR` reads it)

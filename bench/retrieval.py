@@ -40,7 +40,8 @@ from bench.benchdata import (  # noqa: E402
     passage_id,
 )
 from bench.common import percentile, write_report  # noqa: E402
-from store import ChromaStore, StoreSettings, detect_language  # noqa: E402
+from store import ChromaStore, StoreSettings  # noqa: E402
+from text import detect_language  # noqa: E402
 
 FUSED = "fused (default)"
 DEPTH = 10  # MRR@10

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from assistant import Answer
 from assistant.verify import VERIFIED_FROM, Verifier, statements
-from store import detect_language
+from text import detect_language
 
 
 @dataclass(frozen=True)

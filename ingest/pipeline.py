@@ -14,7 +14,8 @@ from ingest.decode import check_size, read_limited
 from ingest.errors import IngestError
 from ingest.readers import READERS, ParsedDocument, document_id, reader_for
 from ingest.settings import IngestSettings
-from store import ChromaStore, Paragraph, content_hash, detect_language, paragraph_id
+from store import ChromaStore, Paragraph, content_hash, paragraph_id
+from text import detect_language
 
 
 @dataclass(frozen=True)

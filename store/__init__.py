@@ -1,4 +1,4 @@
-"""store: the Chroma layer. Imports nothing else of docqa."""
+"""store: the Chroma layer. Imports nothing of docqa but the text package."""
 
 from store.chroma_store import ChromaStore, DocumentSummary
 from store.embedders import Embedder, load_embedder
@@ -11,7 +11,6 @@ from store.errors import (
 )
 from store.records import from_record
 from store.settings import StoreSettings
-from store.text import detect_language
 from store.types import Paragraph, content_hash, paragraph_id
 
 __all__ = [
@@ -26,7 +25,6 @@ __all__ = [
     "StoreUnavailable",
     "UnknownDocument",
     "content_hash",
-    "detect_language",
     "from_record",
     "load_embedder",
     "paragraph_id",

@@ -31,9 +31,9 @@ from store.paging import get_all
 from store.records import INDEXED_HASH_KEY, from_record, indexed_text, to_metadata
 from store.server_lease import server_lease
 from store.settings import StoreSettings
-from store.text import tokenize
 from store.translations import find_links, linked_ids, write_links
 from store.types import Paragraph
+from text import tokenize
 
 EMBED_BATCH = 32  # texts per embedder call (bench/ingest_rate.py times the raw embedders alike)
 _VALUES_PER_CALL = 5_000  # ids or hashes per Chroma call (each is one SQLite variable)

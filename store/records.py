@@ -6,9 +6,9 @@ from collections.abc import Mapping
 from typing import Any
 
 from store.keyword import TOKENS_KEY
-from store.text import tokenize
 from store.translations import TRANSLATIONS_KEY
 from store.types import Paragraph, content_hash
+from text import tokenize
 
 # Chroma metadata values cannot be None: a missing page is stored as 0 (pages count from 1).
 _NO_PAGE = 0

@@ -10,7 +10,8 @@ import gradio as gr
 
 from assistant import Answer, QuestionError, answer_json
 from ingest import default_corpus
-from store import StoreError, detect_language
+from store import StoreError
+from text import detect_language
 from ui import render
 from ui.context import Context
 from ui.render_corpus import corpus_html

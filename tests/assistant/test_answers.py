@@ -10,8 +10,8 @@ import pytest
 from assistant import Answer, Assistant, QuestionError, answer_json
 from assistant.sentences import split_sentences
 from evals import EvalItem, default_eval_set, load_eval_set
-from store import detect_language
 from tests.contract_keys import CITATION_KEYS, CONTRACT_KEYS
+from text import detect_language
 from ui.context import Context
 
 DECLARATION = "000_08fd0699280038d4.txt"

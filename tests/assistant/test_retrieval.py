@@ -19,8 +19,8 @@ from store import (
     StoreError,
     StoreSettings,
     UnknownDocument,
-    detect_language,
 )
+from text import detect_language
 from ui.context import Context
 
 NOTE = "004_c1644274363e99c0.txt"  # the note on CICA: French, then the same text in Chinese

@@ -21,9 +21,10 @@ from pathlib import Path
 import pytest
 
 from ingest import default_corpus
-from store import ChromaStore, StoreSettings, detect_language
+from store import ChromaStore, StoreSettings
 from tests.conftest import make_context
 from tests.ingest.corpus import docqa_env
+from text import detect_language
 
 NOTE = "004_c1644274363e99c0.txt"  # the seed note on CICA, in French and Chinese
 NOTE_QUESTION = "亚信会议有多少个成员国？"

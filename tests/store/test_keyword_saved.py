@@ -17,7 +17,7 @@ import pytest
 
 from store import ChromaStore, Paragraph, StoreSettings, content_hash
 from store.keyword import KeywordIndex
-from store.text import tokenize
+from text import tokenize
 
 
 def paragraph(n: int, text: str, lang: str = "en") -> Paragraph:

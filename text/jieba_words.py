@@ -7,7 +7,7 @@ array of frequencies (2 MB) answers the same: segmentation gives the same words 
 0.7 ms per benchdata paragraph (embedding one takes ~90 ms). The trie is built once per machine
 in a child process, so the dict never enters a server's memory.
 
-    python -m store.jieba_words FOLDER   (what the child runs)
+    python -m text.jieba_words FOLDER   (what the child runs)
 """
 
 from __future__ import annotations
@@ -85,7 +85,7 @@ def load_dictionary(tokenizer: Any) -> bool:
     try:
         if not (folder / "total").exists():
             package_root = Path(__file__).resolve().parents[1]
-            command = [sys.executable, "-m", "store.jieba_words", str(folder)]
+            command = [sys.executable, "-m", "text.jieba_words", str(folder)]
             subprocess.run(command, cwd=package_root, check=True, capture_output=True)
         trie = marisa_trie.Trie()
         trie.mmap(str(folder / "words.marisa"))

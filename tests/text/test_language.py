@@ -5,8 +5,7 @@ from __future__ import annotations
 import pytest
 
 from evals import default_eval_set, load_eval_set
-from store import detect_language
-from store.text import tokenize
+from text import detect_language, tokenize
 
 
 @pytest.mark.parametrize(

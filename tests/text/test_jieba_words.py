@@ -6,7 +6,7 @@ from pathlib import Path
 
 import jieba
 
-from store.jieba_words import TrieFrequencies, load_dictionary
+from text.jieba_words import TrieFrequencies, load_dictionary
 
 SEED = Path(__file__).parents[2] / "ingest" / "seeds" / "004_c1644274363e99c0.txt"
 SENTENCES = [
