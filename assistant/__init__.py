@@ -4,7 +4,8 @@ from assistant.contract import answer_json
 from assistant.engine import Assistant
 from assistant.errors import QuestionError
 from assistant.settings import AssistantSettings
-from assistant.types import Answer, Citation, Hit
+from assistant.types import Answer, Citation
+from store import Hit
 
 __all__ = [
     "Answer",

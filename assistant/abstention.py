@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from assistant.answer_types import holds_ordinal, ordinals_named
 from assistant.candidates import Candidate, idf_weights, weighted_share
 from assistant.question_parts import mentions, names_in
-from store import Paragraph
+from store import Paragraph, Question
 from text import tokenize
 
 # Share of the question's IDF-weighted words the cited paragraphs must hold (same language);
@@ -34,11 +34,11 @@ def evidence_paragraphs(chosen: Sequence[Candidate]) -> list[Paragraph]:
 
 
 def term_coverage(
-    question: str, lang: str, paragraphs: Sequence[Paragraph], ranked: Sequence[Candidate]
+    question: Question, paragraphs: Sequence[Paragraph], ranked: Sequence[Candidate]
 ) -> float | None:
     """IDF-weighted share of question words found in same-language evidence; None if none."""
+    lang, question_terms = question.lang, question.term_set
     same = [p for p in paragraphs if p.lang == lang]
-    question_terms = frozenset(tokenize(question, lang))
     if not same or not question_terms:
         return None
     idf = idf_weights(question_terms, [c.terms for c in ranked])
@@ -47,20 +47,22 @@ def term_coverage(
 
 
 def evidence_fails(
-    question: str, lang: str, chosen: Sequence[Candidate], ranked: Sequence[Candidate]
+    question: Question, chosen: Sequence[Candidate], ranked: Sequence[Candidate]
 ) -> bool:
+    lang = question.lang
     # "the second summit": a sentence about the first one does not answer, in any language.
     if any(
-        not any(holds_ordinal(n, c.sentence.text) for c in chosen) for n in ordinals_named(question)
+        not any(holds_ordinal(n, c.sentence.text) for c in chosen)
+        for n in ordinals_named(question.text)
     ):
         return True
     paragraphs = evidence_paragraphs(chosen)
     # Names are checked in the question's language only: across languages they are translated
     # ("Counter-Terrorism" / "antiterroriste").
     same = "\n".join(p.text for p in paragraphs if p.lang == lang)
-    if same and any(not mentions(same, name) for name in names_in(question)):
+    if same and any(not mentions(same, name) for name in names_in(question.text)):
         return True
-    coverage = term_coverage(question, lang, paragraphs, ranked)
+    coverage = term_coverage(question, paragraphs, ranked)
     if coverage is None:
         return max(c.semantic for c in chosen) < FOREIGN_SEMANTIC_MIN
     return coverage < COVERAGE_MIN

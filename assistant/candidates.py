@@ -8,16 +8,16 @@ translations are candidates too, so a detail found only in the Chinese text can 
 from __future__ import annotations
 
 import math
-from collections import Counter, OrderedDict
-from collections.abc import Callable, Collection, Sequence
+from collections import Counter
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
+from typing import Protocol
 
 import numpy as np
 
-from assistant.retrieval import matches
+from assistant.sentence_vectors import SentenceVectors
 from assistant.sentences import Sentence, split_sentences
-from assistant.types import Hit
-from store import Embedder, Paragraph
+from store import Hit, Paragraph, Question
 from store.records import indexed_text
 from text import tokenize
 
@@ -45,36 +45,6 @@ class Candidate:
     semantic: float
     lexical: float
     score: float
-
-
-class SentenceVectors:
-    """Sentence embeddings, cached: the same paragraphs come back for many questions.
-
-    4,096 sentences hold 8 MB of vectors; at 20,000 the cache grew `docqa serve` by ~12 MB
-    every 100 questions until it held 41 MB.
-    """
-
-    def __init__(self, embedder: Embedder, capacity: int = 4096) -> None:
-        self.embedder = embedder
-        self.capacity = capacity
-        self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
-
-    def __call__(self, texts: Sequence[str]) -> np.ndarray:
-        if not texts:
-            return np.zeros((0, 1))
-        wanted = list(dict.fromkeys(texts))
-        found = {t: self._cache[t] for t in wanted if t in self._cache}
-        missing = [t for t in wanted if t not in found]
-        if missing:
-            found.update(zip(missing, self.embedder.embed_passages(missing), strict=True))
-        # Least recently used goes first; the vectors returned are the ones in hand, so a text
-        # evicted by this very call (more texts than the capacity) is still answered.
-        for text in wanted:
-            self._cache[text] = found[text]
-            self._cache.move_to_end(text)
-        while len(self._cache) > self.capacity:
-            self._cache.popitem(last=False)
-        return np.stack([found[t] for t in texts])
 
 
 def _length_prior(text: str, lang: str) -> float:
@@ -106,43 +76,43 @@ def retrieval_strength(hits: Sequence[Hit]) -> dict[str, float]:
     return {h.paragraph.id: (h.score - low) / spread for h in hits}
 
 
-StoredVectors = Callable[[Sequence[str]], dict[str, np.ndarray]]
+class VectorSpace(Protocol):
+    """The store's primary embedder as the engine needs it (ChromaStore is one)."""
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray: ...
+
+    def question_vector(self, question: Question) -> np.ndarray: ...
+
+    def vectors(self, ids: Sequence[str]) -> dict[str, np.ndarray]: ...
 
 
 class Scorer:
-    """`stored` gives the store's vectors of paragraphs by id (the same embedder's vectors of
-    their indexed text), so only sentences are embedded at question time."""
+    """Paragraphs' vectors are the store's (of their indexed text), and the question's is the
+    one the search embedded: only sentences are embedded at question time."""
 
-    def __init__(self, embedder: Embedder, stored: StoredVectors | None = None) -> None:
-        self.embedder = embedder
-        self.vectors = SentenceVectors(embedder)
-        self.stored = stored
+    def __init__(self, space: VectorSpace) -> None:
+        self.space = space
+        self.vectors = SentenceVectors(space.embed)
 
     def paragraph_vectors(self, paragraphs: Sequence[Paragraph]) -> np.ndarray:
-        found = self.stored([p.id for p in paragraphs]) if self.stored else {}
+        found = self.space.vectors([p.id for p in paragraphs])
         missing = [p for p in paragraphs if p.id not in found]  # e.g. deleted since retrieval
         if missing:
             embedded = self.vectors([indexed_text(p) for p in missing])
             found = {**found, **{p.id: v for p, v in zip(missing, embedded, strict=True)}}
         return np.stack([found[p.id] for p in paragraphs])
 
-    def rank(
-        self, question: str, lang: str, hits: Sequence[Hit], filters: dict[str, str] | None = None
-    ) -> list[Candidate]:
+    def rank(self, question: Question, hits: Sequence[Hit]) -> list[Candidate]:
         """Candidates best first; a translation is one only where the filters allow it."""
-        members = [
-            (hit, p)
-            for hit in hits
-            for p in (hit.paragraph, *hit.translations)
-            if p is hit.paragraph or matches(p, filters)
-        ]
+        lang = question.lang
+        members = [(hit, p) for hit in hits for p in hit.readable(question.filters)]
         triples = [(hit, p, s) for hit, p in members for s in split_sentences(p.text)]
         if not triples:
             return []
-        question_terms = frozenset(tokenize(question, lang))
+        question_terms = question.term_set
         sentence_terms = [frozenset(tokenize(s.text, p.lang)) for _, p, s in triples]
         idf = idf_weights(question_terms, sentence_terms)
-        q_vec = self.embedder.embed_query(question)
+        q_vec = self.space.question_vector(question)
         semantic = self.vectors([s.text for _, _, s in triples]) @ q_vec
         # The paragraph's similarity in the engine's own space (its thresholds were set on it).
         paragraphs = [p for _, p in members]

@@ -12,12 +12,10 @@ from assistant.phrases import ABSTAIN, NO_DOCUMENTS
 from assistant.question_checks import question_text, top_k_asked
 from assistant.reader import Reader
 from assistant.reading_engine import ReaderEngine
-from assistant.retrieval import Retriever
 from assistant.settings import AssistantSettings
 from assistant.types import Answer
 from assistant.verify import Verifier
-from store import ChromaStore
-from text import detect_language
+from store import ChromaStore, Question
 
 # One short question per language: between them they load every embedder, jieba's dictionary,
 # the keyword index and Chroma's vector indexes, all of which load on first use.
@@ -35,18 +33,16 @@ class Assistant:
     ) -> None:
         self.store = store
         self.settings = settings or AssistantSettings()
-        self.retriever = Retriever(store, candidates=self.settings.candidates)
         self.engine: ExtractiveEngine | ReaderEngine = (
             self._reader_engine()
             if self.settings.engine == "reader"
             else ExtractiveEngine(
-                store.embedders[0],
+                store,
                 abstain_below=self.settings.abstain_below,
                 max_sentences=self.settings.max_sentences,
-                stored=store.vectors,
             )
         )
-        self.verifier = Verifier(store.embedders[0])
+        self.verifier = Verifier(store.embed)
         model = llm if llm is not None else build_llm(self.settings)
         self.llm_engine = LLMEngine(model, self.verifier) if model is not None else None
 
@@ -73,24 +69,24 @@ class Assistant:
         self, question: str, filters: dict[str, str] | None = None, top_k: int | None = None
     ) -> Answer:
         """`top_k`: paragraphs to read, 1 to MAX_TOP_K; None or 0 for the settings' default."""
-        text = self.check_question(question)
+        asked = Question.of(self.check_question(question), filters)
         depth = top_k_asked(top_k) or self.settings.top_k
-        language = detect_language(text)
         started = time.perf_counter()
-        hits = self.retriever.retrieve(text, language, depth, filters)
+        hits = self.store.search(asked, depth, self.settings.candidates)
         retrieved_at = time.perf_counter()
+        language = asked.lang
         if not hits:
             empty = self.store.count() == 0  # else the filters matched nothing
             message = NO_DOCUMENTS[language] if empty else ABSTAIN[language]
-            return Answer(text, language, message, (), True, ())
-        extract = self.engine.answer(text, language, hits, filters)
+            return Answer(asked.text, language, message, (), True, ())
+        extract = self.engine.answer(asked, hits)
         engine = "extractive"
         if self.llm_engine is not None:
-            result = self.llm_engine.answer(text, language, hits, extract, filters)
+            result = self.llm_engine.answer(asked, hits, extract)
             extract, engine = result.extract, result.engine
         done = time.perf_counter()
         return Answer(
-            question=text,
+            question=asked.text,
             language=language,
             text=extract.text,
             citations=extract.citations,

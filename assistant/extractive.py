@@ -16,12 +16,12 @@ import numpy as np
 
 from assistant.abstention import evidence_fails
 from assistant.answer_types import answers_kind, expected_types, years_asked
-from assistant.candidates import Candidate, Scorer, StoredVectors
+from assistant.candidates import Candidate, Scorer, VectorSpace
 from assistant.phrases import ABSTAIN, CONNECTORS, lead_in
 from assistant.question_parts import question_parts
 from assistant.sentences import Sentence
-from assistant.types import Citation, Hit, ShortAnswer
-from store import Embedder, Paragraph
+from assistant.types import Citation, ShortAnswer
+from store import Hit, Paragraph, Question
 from text import tokenize
 
 NEAR_DUPLICATE = 0.85  # cosine above which a second sentence says the same thing again
@@ -42,35 +42,25 @@ class Extract:
 
 
 class ExtractiveEngine:
-    def __init__(
-        self,
-        embedder: Embedder,
-        abstain_below: float,
-        max_sentences: int = 3,
-        stored: StoredVectors | None = None,
-    ) -> None:
-        self.scorer = Scorer(embedder, stored)
+    def __init__(self, space: VectorSpace, abstain_below: float, max_sentences: int = 3) -> None:
+        self.scorer = Scorer(space)
         self.abstain_below = abstain_below
         self.max_sentences = max_sentences
 
-    def candidates(
-        self, question: str, lang: str, hits: Sequence[Hit], filters: dict[str, str] | None = None
-    ) -> list[Candidate]:
-        return self.scorer.rank(question, lang, hits, filters)
-
-    def select(self, question: str, lang: str, ranked: list[Candidate]) -> list[Candidate]:
+    def select(self, question: Question, ranked: list[Candidate]) -> list[Candidate]:
         """One fitting sentence per part of the question, then sentences that add coverage."""
         if not ranked or ranked[0].score < self.abstain_below:
             return []
         top = ranked[0].score
         # A sentence without the year the question names cannot answer it: the best one that
         # has it sets the bar for the candidates of each part.
-        years = years_asked(question)
+        lang = question.lang
+        years = years_asked(question.text)
         dated = [c for c in ranked if any(year in c.sentence.text for year in years)]
         bar = TYPE_RELATIVE * (dated[0].score if years and dated else top)
         pool = [c for c in ranked[:TYPE_POOL] if c.score >= max(self.abstain_below, bar)]
         chosen: list[Candidate] = []
-        for part in question_parts(question, lang):
+        for part in question_parts(question.text, lang):
             part_terms = set(tokenize(part, lang))
             fitting = [c for c in pool if answers_kind(part, lang, c.sentence.text)]
             if not fitting:
@@ -83,7 +73,7 @@ class ExtractiveEngine:
                 chosen.append(best)
         if not chosen:
             return []
-        question_terms = set(tokenize(question, lang))
+        question_terms = question.term_set
         covered = set().union(*(c.terms for c in chosen))
         for candidate in ranked:
             if len(chosen) >= self.max_sentences or candidate.score < HOP_RELATIVE * top:
@@ -101,14 +91,12 @@ class ExtractiveEngine:
         vectors = self.scorer.vectors([c.sentence.text for c in [candidate, *chosen]])
         return bool(np.max(vectors[1:] @ vectors[0]) > NEAR_DUPLICATE)
 
-    def answer(
-        self, question: str, lang: str, hits: Sequence[Hit], filters: dict[str, str] | None = None
-    ) -> Extract:
-        ranked = self.candidates(question, lang, hits, filters)
+    def answer(self, question: Question, hits: Sequence[Hit]) -> Extract:
+        ranked = self.scorer.rank(question, hits)
         confidence = ranked[0].score if ranked else 0.0
-        chosen = self.select(question, lang, ranked)
-        if not chosen or evidence_fails(question, lang, chosen, ranked):
-            return Extract(ABSTAIN[lang], (), True, confidence)
+        chosen = self.select(question, ranked)
+        if not chosen or evidence_fails(question, chosen, ranked):
+            return Extract(ABSTAIN[question.lang], (), True, confidence)
         citations = tuple(
             Citation(
                 marker=n,
@@ -119,7 +107,7 @@ class ExtractiveEngine:
             )
             for n, c in enumerate(in_reading_order(chosen), start=1)
         )
-        return Extract(compose(lang, citations), citations, False, confidence)
+        return Extract(compose(question.lang, citations), citations, False, confidence)
 
 
 class Placed(Protocol):

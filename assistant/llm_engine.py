@@ -9,16 +9,14 @@ guarantee that every sentence is backed by the paragraph it cites.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from assistant.extractive import Extract
 from assistant.phrases import ABSTAIN, LANGUAGE_NAMES
-from assistant.retrieval import matches
-from assistant.types import Hit
 from assistant.verify import Verifier
-from store import Paragraph
+from store import Hit, Paragraph, Question
 
 EVIDENCE_CHARS = 1500  # per paragraph in the prompt (verification reads the whole paragraph)
 MAX_EVIDENCE = 6  # paragraphs in the prompt: small local models have small contexts
@@ -48,17 +46,9 @@ class LLMResult:
     raw: str  # what the model wrote, for debugging and tests
 
 
-def evidence_paragraphs(
-    hits: Sequence[Hit], filters: dict[str, str] | None = None
-) -> list[Paragraph]:
+def evidence_paragraphs(hits: Sequence[Hit], filters: Mapping[str, str]) -> list[Paragraph]:
     """Each hit's paragraph and its translations the filters allow, numbered from 1."""
-    out = [
-        p
-        for hit in hits
-        for p in (hit.paragraph, *hit.translations)
-        if p is hit.paragraph or matches(p, filters)
-    ]
-    return out[:MAX_EVIDENCE]
+    return [p for hit in hits for p in hit.readable(filters)][:MAX_EVIDENCE]
 
 
 def quoted(text: str) -> str:
@@ -82,14 +72,7 @@ class LLMEngine:
         self.llm = llm  # a llama_index.core.llms.LLM
         self.verifier = verifier
 
-    def answer(
-        self,
-        question: str,
-        lang: str,
-        hits: Sequence[Hit],
-        extract: Extract,
-        filters: dict[str, str] | None = None,
-    ) -> LLMResult:
+    def answer(self, question: Question, hits: Sequence[Hit], extract: Extract) -> LLMResult:
         """The LLM's verified answer, or `extract` (the extractive one) when none survives.
 
         A question the extractive engine declined stays declined: the abstention checks are
@@ -97,9 +80,9 @@ class LLMEngine:
         """
         if extract.abstained:
             return LLMResult(extract, "extractive", "")
-        evidence = evidence_paragraphs(hits, filters)
-        raw = self.llm.complete(build_prompt(question, lang, evidence)).text
-        verified = self.verifier.verify(raw, lang, evidence)
+        evidence = evidence_paragraphs(hits, question.filters)
+        raw = self.llm.complete(build_prompt(question.text, question.lang, evidence)).text
+        verified = self.verifier.verify(raw, question.lang, evidence)
         if not verified.citations:
             return LLMResult(extract, "extractive (fallback)", raw)
         return LLMResult(

@@ -12,7 +12,7 @@ languages, so the rules engine (assistant/extractive.py) answers until a reader 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from assistant.extractive import Extract, compose, in_reading_order
@@ -20,10 +20,9 @@ from assistant.phrases import ABSTAIN
 from assistant.question_parts import question_parts
 from assistant.reader import Reader, Reading
 from assistant.reader_input import text_before
-from assistant.retrieval import matches
 from assistant.sentences import Sentence, split_sentences
-from assistant.types import Citation, Hit, ShortAnswer
-from store import Paragraph
+from assistant.types import Citation, ShortAnswer
+from store import Hit, Paragraph, Question
 
 PART_POOL = 8  # a part of the question is read against the best sentences for the whole
 SECOND_PARAGRAPH = 0.9  # another paragraph's sentence is cited when this close to the best
@@ -45,14 +44,13 @@ class Candidate:
 
 
 def candidate_sentences(
-    hits: Sequence[Hit], filters: dict[str, str] | None, limit: int
+    hits: Sequence[Hit], filters: Mapping[str, str], limit: int
 ) -> list[Candidate]:
     """At most `limit` candidates, best hit first (a lower hit is cut first)."""
     out = [
         Candidate(hit, paragraph, sentence)
         for hit in hits
-        for paragraph in (hit.paragraph, *hit.translations)
-        if paragraph is hit.paragraph or matches(paragraph, filters)
+        for paragraph in hit.readable(filters)
         for sentence in split_sentences(paragraph.text)
     ]
     return out[:limit]
@@ -79,22 +77,22 @@ class ReaderEngine:
         self.max_sentences = max_sentences
         self.limit = limit
 
-    def read(
-        self, question: str, hits: Sequence[Hit], filters: dict[str, str] | None = None
-    ) -> list[Read]:
+    def read(self, question: Question, hits: Sequence[Hit]) -> list[Read]:
         """Every candidate sentence with the reader's verdict, the most likely answer first."""
-        candidates = candidate_sentences(hits, filters, self.limit)
-        readings = self.reader.read(question, [(c.context, c.sentence.text) for c in candidates])
+        candidates = candidate_sentences(hits, question.filters, self.limit)
+        readings = self.reader.read(
+            question.text, [(c.context, c.sentence.text) for c in candidates]
+        )
         reads = [Read(c, r) for c, r in zip(candidates, readings, strict=True)]
         return sorted(reads, key=lambda r: -r.reading.support)
 
-    def select(self, question: str, lang: str, reads: list[Read]) -> list[Read]:
+    def select(self, question: Question, reads: list[Read]) -> list[Read]:
         """The best sentence; the best one for each other part of the question; then another
         paragraph's sentence the reader is nearly as sure of."""
         if not reads or reads[0].reading.support < self.threshold:
             return []
         chosen = [reads[0]]
-        parts = question_parts(question, lang)
+        parts = question_parts(question.text, question.lang)
         if len(parts) > 1:
             pool = reads[:PART_POOL]
             for part in parts:
@@ -113,12 +111,11 @@ class ReaderEngine:
                 chosen.append(read)
         return chosen
 
-    def answer(
-        self, question: str, lang: str, hits: Sequence[Hit], filters: dict[str, str] | None = None
-    ) -> Extract:
-        reads = self.read(question, hits, filters)
+    def answer(self, question: Question, hits: Sequence[Hit]) -> Extract:
+        lang = question.lang
+        reads = self.read(question, hits)
         confidence = reads[0].reading.support if reads else 0.0
-        chosen = self.select(question, lang, reads)
+        chosen = self.select(question, reads)
         if not chosen:
             return Extract(ABSTAIN[lang], (), True, confidence)
         citations = tuple(

@@ -1,25 +1,10 @@
-"""The assistant's values: retrieval hits, citations and answers."""
+"""The assistant's values: citations and answers (a search's hits are store.Hit)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from store import Paragraph
-
-
-@dataclass(frozen=True)
-class Hit:
-    """A retrieved paragraph, its fused score and the rank each retriever gave it (1-based).
-
-    `translations` are the paragraph's parallel translations (store/translations.py): one
-    piece of evidence in several languages, returned together in one of the k slots.
-    """
-
-    paragraph: Paragraph
-    score: float
-    ranks: dict[str, int] = field(default_factory=dict, hash=False)
-    similarities: dict[str, float] = field(default_factory=dict, hash=False)
-    translations: tuple[Paragraph, ...] = ()
+from store import Hit, Paragraph
 
 
 @dataclass(frozen=True)

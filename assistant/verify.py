@@ -14,12 +14,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from assistant.candidates import SentenceVectors
 from assistant.phrases import strip_connector, strip_lead_in
 from assistant.question_parts import mentions, names_in
+from assistant.sentence_vectors import Embed, SentenceVectors
 from assistant.sentences import Sentence, split_sentences
 from assistant.types import Citation
-from store import Embedder, Paragraph
+from store import Paragraph
 from text import detect_language, tokenize
 
 VERIFIED_FROM = 0.5  # the UI's threshold too (ui/render.py): below it a citation is unverified
@@ -96,9 +96,8 @@ def statements(text: str) -> list[Statement]:
 
 
 class Verifier:
-    def __init__(self, embedder: Embedder) -> None:
-        self.embedder = embedder
-        self.vectors = SentenceVectors(embedder)
+    def __init__(self, embed: Embed) -> None:
+        self.vectors = SentenceVectors(embed)
 
     def support(self, claim: str, claim_lang: str, paragraph: Paragraph) -> Support:
         sentences = split_sentences(paragraph.text)

@@ -19,7 +19,7 @@ import numpy as np
 from tqdm import tqdm
 
 from store import ChromaStore, Embedder, Paragraph, StoreSettings, content_hash, load_embedder
-from store.chroma_store import open_client
+from store.chroma_client import open_client
 from store.records import indexed_text
 
 DEFAULT_DATA = Path(__file__).resolve().parents[2] / "shared" / "benchdata"

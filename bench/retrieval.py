@@ -27,7 +27,6 @@ from ui.offline import apply_offline_env
 
 apply_offline_env()
 
-from assistant.retrieval import Retriever  # noqa: E402
 from bench.benchdata import (  # noqa: E402
     DEFAULT_CACHE,
     DEFAULT_DATA,
@@ -40,8 +39,7 @@ from bench.benchdata import (  # noqa: E402
     passage_id,
 )
 from bench.common import percentile, write_report  # noqa: E402
-from store import ChromaStore, StoreSettings  # noqa: E402
-from text import detect_language  # noqa: E402
+from store import ChromaStore, Question, StoreSettings  # noqa: E402
 
 FUSED = "fused (default)"
 DEPTH = 10  # MRR@10
@@ -125,13 +123,13 @@ def settings_for(queries: Sequence[Query], passages: Sequence[Passage]) -> list[
     ]
 
 
-def run_settings(retriever: Retriever, settings: Sequence[Setting], progress: bool) -> Results:
+def run_settings(store: ChromaStore, settings: Sequence[Setting], progress: bool) -> Results:
     results = Results()
     for setting in settings:
         for i, query in enumerate(setting.questions):
-            lang = detect_language(query.question)
-            rankings = retriever.rankings(query.question, lang, setting.filters)
-            hits = retriever.assemble(rankings, lang, DEPTH, setting.filters)
+            asked = Question.of(query.question, setting.filters)
+            rankings = store.searcher.rankings(asked)
+            hits = store.searcher.assemble(rankings, asked, DEPTH)
             grouped = [
                 [passage_id(h.paragraph.id)] + [passage_id(t.id) for t in h.translations]
                 for h in hits
@@ -163,14 +161,13 @@ def ingest_rate(
 
 
 def latency_sample(store: ChromaStore, queries: Sequence[Query], sample: int) -> list[float]:
-    """Milliseconds per retrieve() with the real embedders: query vectors are not cached here."""
-    live = Retriever(ChromaStore.open(store.settings))
+    """Milliseconds per search with the real embedders (the question made and embedded in it)."""
+    live = ChromaStore.open(store.settings)
     chosen = random.Random(0).sample(list(queries), min(sample, len(queries)))
     timings = []
     for query in chosen:
-        lang = detect_language(query.question)
         started = time.perf_counter()
-        live.retrieve(query.question, lang, DEPTH)
+        live.search(Question.of(query.question), DEPTH)
         timings.append((time.perf_counter() - started) * 1000)
     return timings
 
@@ -214,9 +211,8 @@ def main(argv: Sequence[str] | None = None) -> None:
         queries = [q for qs in by_lang.values() for q in qs]
     args.cache.mkdir(parents=True, exist_ok=True)
     store, cached = build_store(passages, embedders, args.cache)
-    retriever = Retriever(store)
     started = time.perf_counter()
-    results = run_settings(retriever, settings_for(queries, passages), progress=True)
+    results = run_settings(store, settings_for(queries, passages), progress=True)
     for embedder in cached:
         embedder.save()
     latencies = latency_sample(store, [q for q in queries if q.answerable], args.latency_sample)

@@ -33,12 +33,12 @@ from llama_index.core import VectorStoreIndex  # noqa: E402
 from llama_index.vector_stores.chroma import ChromaVectorStore  # noqa: E402
 
 from assistant import Assistant  # noqa: E402
-from assistant.llama_bridge import StoreEmbedding, configure_llama_index  # noqa: E402
 from bench.benchdata import DEFAULT_CACHE, DEFAULT_DATA, load_passages, load_queries  # noqa: E402
 from bench.common import percentile, write_report  # noqa: E402
 from bench.scale_data import Question, build_scale_store, open_scale_store, sample_questions  # noqa: E402
 from bench.ui_serve import free_port  # noqa: E402
 from store import ChromaStore  # noqa: E402
+from store.llama_bridge import StoreEmbedding, configure_llama_index  # noqa: E402
 
 CONFIGS = (("use",), ("use", "e5"))
 RECALL_AT = 5

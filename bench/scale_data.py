@@ -28,7 +28,7 @@ from tqdm import tqdm
 
 from bench.benchdata import Passage, Query, as_paragraph, build_store
 from store import ChromaStore, Paragraph, StoreSettings, content_hash
-from store.chroma_store import open_client
+from store.chroma_client import open_client
 from store.embedders import EMBEDDERS as EMBEDDER_CLASSES
 from store.records import indexed_text, to_metadata
 

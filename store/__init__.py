@@ -1,6 +1,6 @@
 """store: the Chroma layer. Imports nothing of docqa but the text package."""
 
-from store.chroma_store import ChromaStore, DocumentSummary
+from store.chroma_store import ChromaStore
 from store.embedders import Embedder, load_embedder
 from store.errors import (
     EmbedderMismatch,
@@ -9,16 +9,20 @@ from store.errors import (
     StoreUnavailable,
     UnknownDocument,
 )
+from store.question import Question
+from store.reads import DocumentSummary
 from store.records import from_record
 from store.settings import StoreSettings
-from store.types import Paragraph, content_hash, paragraph_id
+from store.types import Hit, Paragraph, content_hash, paragraph_id
 
 __all__ = [
     "ChromaStore",
     "DocumentSummary",
     "Embedder",
     "EmbedderMismatch",
+    "Hit",
     "Paragraph",
+    "Question",
     "StoreError",
     "StoreLocked",
     "StoreSettings",

@@ -1,169 +1,42 @@
-"""The Chroma layer: one collection per dense embedder, vectors always computed by us."""
+"""The Chroma layer: one collection per dense embedder, vectors always computed by us.
+
+Opening is store/chroma_client.py, the generation and writer sessions store/generation.py,
+reads store/reads.py and search store/search.py; this module holds the store and its writes.
+"""
 
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import itertools
 import json
-import os
-import re
 import threading
-import uuid
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
-from dataclasses import dataclass
-from pathlib import Path
+from contextlib import AbstractContextManager, contextmanager
 from typing import Any
-from urllib.parse import urlparse
 
-import chromadb
 import numpy as np
-from chromadb.api.shared_system_client import SharedSystemClient
-from chromadb.api.types import Documents, EmbeddingFunction, Embeddings
-from chromadb.config import Settings as ChromaSettings
-from chromadb.errors import ChromaError
 
+from store.chroma_client import keyword_folder, open_client, open_collection, open_meta
 from store.embedders import Embedder, load_embedder
-from store.errors import EmbedderMismatch, StoreLocked, StoreUnavailable, UnknownDocument
+from store.errors import StoreLocked, UnknownDocument
+from store.generation import Generation
 from store.keyword import KeywordIndex
-from store.paging import get_all
-from store.records import INDEXED_HASH_KEY, from_record, indexed_text, to_metadata
+from store.paging import chunks, get_all
+from store.question import Question
+from store.reads import StoreReads
+from store.records import INDEXED_HASH_KEY, indexed_text, to_metadata
+from store.search import DEPTH, Searcher
 from store.server_lease import server_lease
 from store.settings import StoreSettings
-from store.translations import find_links, linked_ids, write_links
-from store.types import Paragraph
-from text import tokenize
+from store.translations import find_links, write_links
+from store.types import Hit, Paragraph
 
 EMBED_BATCH = 32  # texts per embedder call (bench/ingest_rate.py times the raw embedders alike)
-_VALUES_PER_CALL = 5_000  # ids or hashes per Chroma call (each is one SQLite variable)
 _UPSERT_BATCH = 5000  # under Chroma's max batch size (5461 on disk and on a default server)
-_GENERATION_ID = "generation"
-_PENDING_ID = "pending-removals"  # ids a replacement will delete once its rows are written
-# Ends the generation token while a change is under way. Not alphanumeric: a keyword index
-# built then is not saved (store/keyword.py), since a writer killed mid-change would leave
-# the token, and a saved index missing its last rows would be loaded by every later process.
-_WRITING_MARK = "-writing"
+PENDING_ID = "pending-removals"  # ids a replacement will delete once its rows are written
 
 
-class RefuseToEmbed(EmbeddingFunction[Documents]):
-    """Registered on every collection so Chroma never downloads and runs its default model."""
-
-    def __init__(self) -> None:
-        pass
-
-    def __call__(self, input: Documents) -> Embeddings:
-        raise RuntimeError("docqa passes its own vectors; Chroma was asked to embed text")
-
-    @staticmethod
-    def name() -> str:
-        return "docqa-refuse-to-embed"
-
-    def get_config(self) -> dict[str, Any]:
-        return {}
-
-    @staticmethod
-    def build_from_config(config: dict[str, Any]) -> RefuseToEmbed:
-        return RefuseToEmbed()
-
-
-@dataclass(frozen=True)
-class DocumentSummary:
-    doc_id: str
-    title: str
-    source: str
-    paragraphs: int
-    languages: tuple[str, ...]
-
-
-def _chunks(values: Sequence[str]) -> list[list[str]]:
-    """Ids or hashes in parts SQLite takes (each is one of its ~32k variables a statement)."""
-    step = _VALUES_PER_CALL
-    return [list(values[at : at + step]) for at in range(0, len(values), step)]
-
-
-def _chroma_settings() -> ChromaSettings:
-    return ChromaSettings(anonymized_telemetry=False, allow_reset=False)
-
-
-def _server_address(chroma_url: str) -> tuple[str, int, bool]:
-    """Host, port and whether it speaks TLS."""
-    url = urlparse(chroma_url)
-    return url.hostname or "127.0.0.1", url.port or 8000, url.scheme == "https"
-
-
-def open_client(settings: StoreSettings, fresh: bool = False) -> Any:
-    """A Chroma client of the store; `fresh`: not the embedded one this process already has
-    for the folder (Chroma shares one per folder, with its vector indexes as first read)."""
-    if settings.chroma_url:
-        host, port, tls = _server_address(settings.chroma_url)
-        try:
-            return chromadb.HttpClient(
-                host=host,
-                port=port,
-                ssl=tls,
-                settings=_chroma_settings(),
-            )
-        except Exception as exc:
-            raise StoreUnavailable(
-                f"cannot reach the Chroma server at {settings.chroma_url} ({exc}); start it with "
-                "`docqa chroma` or unset DOCQA_CHROMA_URL to use the on-disk store"
-            ) from exc
-    try:
-        settings.store_path.mkdir(parents=True, exist_ok=True)
-        if fresh:
-            _forget_shared_client(settings.store_path)
-        with _opening(settings.store_path):
-            return chromadb.PersistentClient(
-                path=str(settings.store_path), settings=_chroma_settings()
-            )
-    except Exception as exc:
-        raise StoreUnavailable(
-            f"cannot open the store at {settings.store_path} ({exc}); check the folder's "
-            "permissions or point DOCQA_STORE_PATH elsewhere"
-        ) from exc
-
-
-def _forget_shared_client(store_path: Path) -> None:
-    """Make the next PersistentClient for this folder start its own Chroma system. The one
-    forgotten is not stopped: clients holding it (a question under way in another thread,
-    another store object) go on working with it; it is freed with its last holder."""
-    shared = SharedSystemClient._identifier_to_system  # noqa: SLF001 (no public way)
-    counts = SharedSystemClient._identifier_to_refcount  # noqa: SLF001
-    with SharedSystemClient._refcount_lock:  # noqa: SLF001
-        shared.pop(str(store_path), None)
-        counts.pop(str(store_path), None)
-
-
-@contextmanager
-def _opening(store_path: Path) -> Iterator[None]:
-    """One process at a time opens an on-disk store: Chroma creates its tables outside one
-    transaction, and two processes opening a new store at once both tried, one failing with
-    "table collections already exists"."""
-    try:
-        handle = (store_path / "docqa-open.lock").open("a")
-    except OSError:  # a read-only store: nobody can be creating it
-        yield
-        return
-    with handle:
-        with contextlib.suppress(OSError):  # a file system without locks (some network mounts)
-            fcntl.flock(handle, fcntl.LOCK_EX)
-        yield
-
-
-def keyword_folder(settings: StoreSettings) -> Path:
-    """Where built BM25 indexes are kept, one folder per store generation (a random token that
-    every write changes), and only the newest kept. A server's are kept on this machine too,
-    per server address: two servers holding a collection of the same name would otherwise
-    delete each other's."""
-    if not settings.chroma_url:
-        return Path(settings.store_path) / "keyword-index" / settings.collection
-    host, port, _ = _server_address(settings.chroma_url)
-    server = re.sub(r"[^A-Za-z0-9.-]", "_", f"{host}-{port}")
-    return Path(settings.store_path) / "server-keyword-index" / server / settings.collection
-
-
-class ChromaStore:
+class ChromaStore(StoreReads):
     """Paragraph records and their vectors, one Chroma collection per embedder."""
 
     def __init__(self, client: Any, settings: StoreSettings, embedders: Sequence[Embedder]):
@@ -171,26 +44,29 @@ class ChromaStore:
             raise ValueError("at least one embedder is needed")
         self.settings = settings
         self.embedders = tuple(embedders)
-        self._session_wrote: bool | None = None  # inside writer(): whether it wrote yet
-        self._generation_read: tuple[tuple[int, ...] | None, str] = (None, "")
         self._reopening = threading.Lock()
         self._connect(client)
+        self._generation = Generation(settings, lambda: self._meta, self._recover)
         self.keywords = KeywordIndex(self._primary, self.generation, keyword_folder(settings))
-        # The generation this object's Chroma client has seen (its own writes, or read).
-        self._seen_generation = self.generation()
-        if not settings.chroma_url and self._seen_generation.endswith(_WRITING_MARK):
-            self._finish_interrupted()
+        self.searcher = Searcher(self)
+        self._generation.seen = self.generation()
+        if not settings.chroma_url and self._generation.interrupted():
+            # The last writer was killed mid-change: a writer session finishes it, when no
+            # other process holds the lock (a live writer's mark is its own). A store that
+            # cannot be written is read as it is: reads trust the primary collection only.
+            with contextlib.suppress(StoreLocked, OSError), self.writer():
+                pass
 
     def _connect(self, client: Any) -> None:
         """Open the collections through `client`. `collections` is a new dict each time:
         holders of its collections (the retriever's llama-index indexes) compare it."""
         self._client = client
         self.collections = {
-            embedder.name: self._open_collection(f"{self.settings.collection}-{key}", embedder)
+            embedder.name: open_collection(client, f"{self.settings.collection}-{key}", embedder)
             for key, embedder in zip(self.settings.embedders, self.embedders, strict=True)
         }
         self._primary = self.collections[self.embedders[0].name]
-        self._meta = self._open_meta(f"{self.settings.collection}-meta")
+        self._meta = open_meta(client, f"{self.settings.collection}-meta")
         if hasattr(self, "keywords"):
             self.keywords.collection = self._primary
 
@@ -202,46 +78,6 @@ class ChromaStore:
         # A client of its own: one shared with an older store object of this process would
         # hold that object's vector indexes, without the rows written since (`refresh`).
         return cls(open_client(settings, fresh=True), settings, embedders)
-
-    def _open_collection(self, name: str, embedder: Embedder) -> Any:
-        expected = {"docqa_embedder": embedder.name, "docqa_dim": embedder.dim}
-        try:
-            collection = self._client.get_or_create_collection(
-                name,
-                embedding_function=RefuseToEmbed(),
-                metadata={"hnsw:space": "cosine", **expected},
-            )
-        except Exception as exc:
-            raise StoreUnavailable(f"cannot open collection {name!r}: {exc}") from exc
-        found = {key: (collection.metadata or {}).get(key) for key in expected}
-        if found != expected:
-            raise EmbedderMismatch(
-                f"collection {name!r} was built with {found['docqa_embedder']} "
-                f"({found['docqa_dim']}-d) but {embedder.name} ({embedder.dim}-d) is configured; "
-                "use the embedder it was built with, or ingest into a new DOCQA_STORE_PATH"
-            )
-        return collection
-
-    def _open_meta(self, name: str) -> Any:
-        try:
-            return self._client.get_or_create_collection(name, embedding_function=RefuseToEmbed())
-        except Exception as exc:
-            raise StoreUnavailable(f"cannot open collection {name!r}: {exc}") from exc
-
-    def generation(self) -> str:
-        """A token that changes with every writer session or write, whichever process made it.
-
-        Asked before every keyword search. On disk it is read again only when Chroma's
-        database file changed since the last reading: a Chroma call per question cost 0.5 ms
-        alone and 4 ms beside the dense retrievers' calls; a stat costs microseconds.
-        """
-        stamp = self._database_stamp()  # before the reading: a write between them re-reads
-        if stamp is not None and stamp == self._generation_read[0]:
-            return self._generation_read[1]
-        found = self._meta.get(ids=[_GENERATION_ID], include=["metadatas"])
-        token = str(found["metadatas"][0]["token"]) if found["ids"] else ""
-        self._generation_read = (stamp, token)
-        return token
 
     def refresh(self, force: bool = False) -> bool:
         """Follow writes made by other processes to an on-disk store; whether it reopened.
@@ -259,118 +95,43 @@ class ChromaStore:
             return False
         token = self.generation()
         with self._reopening:
-            if token == self._seen_generation and not force:
+            if token == self._generation.seen and not force:
                 return False
             self._connect(open_client(self.settings, fresh=True))
-            self._seen_generation = token
+            self._generation.seen = token
             return True
 
-    def _database_stamp(self) -> tuple[int, ...] | None:
-        """What changes when an on-disk store's SQLite file is written (None: a server, or a
-        journal mode that does not keep the header's change counter)."""
-        if self.settings.chroma_url:
-            return None
-        database = Path(self.settings.store_path) / "chroma.sqlite3"
-        try:
-            if database.with_name("chroma.sqlite3-wal").exists():
-                return None
-            with database.open("rb") as handle:
-                header = handle.read(28)
-            found = database.stat()
-        except OSError:
-            return None
-        # SQLite's file change counter (header bytes 24-27) goes up with every commit; the
-        # file's time alone can miss two commits within one clock tick.
-        counter = int.from_bytes(header[24:28], "big")
-        return (found.st_ino, found.st_size, found.st_mtime_ns, counter)
+    def generation(self) -> str:
+        """A token that changes with every writer session or write (store/generation.py)."""
+        return self._generation.token()
 
-    def _bump_generation(self, writing: bool = False) -> None:
-        token = uuid.uuid4().hex + (_WRITING_MARK if writing else "")
-        self._meta.upsert(ids=[_GENERATION_ID], embeddings=[[0.0]], metadatas=[{"token": token}])
-        self._generation_read = (None, "")
-        self._seen_generation = token  # our own write: this client holds it already
+    def writer(self) -> AbstractContextManager[None]:
+        """Hold the single-writer lock of an on-disk store (a Chroma server needs none); the
+        generation changes once for the session's writes."""
+        return self._generation.writer()
+
+    def changing(self) -> AbstractContextManager[None]:
+        """Around a change made to the collections (store/generation.py)."""
+        return self._generation.changing()
+
+    def search(self, question: Question, top_k: int, depth: int = DEPTH) -> list[Hit]:
+        """The top-k pieces of evidence for `question`, dense and keyword lists fused inside,
+        each with the translations its filters allow (store/search.py)."""
+        return self.searcher.search(question, top_k, depth)
+
+    def question_vector(self, question: Question) -> np.ndarray:
+        """The question in the primary embedder's space (embedded once per question)."""
+        return question.vector(self.embedders[0])
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        """Texts (sentences, claims) in the primary embedder's space, as passages."""
+        return self.embedders[0].embed_passages(texts)
 
     @property
     def location(self) -> str:
         return self.settings.chroma_url or str(self.settings.store_path)
 
     # -- writing ---------------------------------------------------------------------------
-
-    @contextmanager
-    def writer(self) -> Iterator[None]:
-        """Hold the single-writer lock of an on-disk store (a Chroma server needs none).
-
-        The generation changes before the session's first write (to a token marked as being
-        written, so a writer killed after it leaves a token no saved keyword index matches)
-        and once more at its end: not per write, since every change makes a serving process
-        rebuild its BM25 index on its next question (tens of seconds at 100k paragraphs), and
-        reopen Chroma (`refresh`). A session that writes nothing changes nothing.
-        """
-        if self.settings.chroma_url:
-            with self._session():
-                yield
-            return
-        lock_path = Path(self.settings.store_path) / "docqa-writer.lock"
-        with lock_path.open("a+") as handle:
-            try:
-                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except BlockingIOError:
-                raise StoreLocked(
-                    f"another docqa process is writing {self.settings.store_path}; wait for it "
-                    "to finish, or run a Chroma server (`docqa chroma`) and set "
-                    "DOCQA_CHROMA_URL so several processes can write"
-                ) from None
-            handle.seek(0)
-            handle.truncate()
-            handle.write(str(os.getpid()))
-            handle.flush()
-            try:
-                with self._session():
-                    if self.generation().endswith(_WRITING_MARK):
-                        # Marked, yet nobody holds the lock: its writer was killed mid-change.
-                        self._finish_pending()
-                        self._drop_orphans()
-                        self._session_wrote = True  # the session's end clears the mark
-                    yield
-            finally:
-                fcntl.flock(handle, fcntl.LOCK_UN)
-
-    def _finish_interrupted(self) -> None:
-        """Opening a store whose last writer was killed mid-change: a writer session finishes
-        it, when no other process holds the lock (a live writer's mark is its own). A store
-        that cannot be written is read as it is: reads trust the primary collection only."""
-        with contextlib.suppress(StoreLocked, OSError), self.writer():
-            pass
-
-    @contextmanager
-    def _session(self) -> Iterator[None]:
-        if self._session_wrote is not None:  # nested (a server has no lock to refuse it)
-            yield
-            return
-        self._session_wrote = False
-        try:
-            yield
-        finally:
-            wrote, self._session_wrote = self._session_wrote, None
-            if wrote:
-                self._bump_generation()
-
-    @contextmanager
-    def changing(self) -> Iterator[None]:
-        """Around a write or delete (or a change made to the collections directly, as the
-        scale benchmark's bulk upserts): the generation is marked as being written before it,
-        and changed for good after it, or at the end of the writer session it is part of."""
-        if self._session_wrote is None:
-            self._bump_generation(writing=True)
-            try:
-                yield
-            finally:
-                self._bump_generation()
-            return
-        if not self._session_wrote:
-            self._bump_generation(writing=True)
-            self._session_wrote = True
-        yield
 
     def write(
         self, paragraphs: Sequence[Paragraph], on_progress: Callable[[int], None] | None = None
@@ -434,21 +195,27 @@ class ChromaStore:
             self._finish_pending()  # a killed writer's: this process holds the lock or lease
             if removed:
                 self._meta.upsert(
-                    ids=[_PENDING_ID],
+                    ids=[PENDING_ID],
                     embeddings=[[0.0]],
                     metadatas=[{"ids": json.dumps(list(removed))}],
                 )
             embedded = self.write(changed, on_progress)
             self.delete(removed)
             if removed:
-                self._meta.delete(ids=[_PENDING_ID])
+                self._meta.delete(ids=[PENDING_ID])
         return embedded
 
+    def _recover(self) -> None:
+        """Finish what a writer killed mid-change left: its recorded removals, and the rows a
+        secondary collection holds that the primary lacks."""
+        self._finish_pending()
+        self._drop_orphans()
+
     def _finish_pending(self) -> None:
-        found = self._meta.get(ids=[_PENDING_ID], include=["metadatas"])
+        found = self._meta.get(ids=[PENDING_ID], include=["metadatas"])
         if found["ids"]:
             self.delete(json.loads(str(found["metadatas"][0]["ids"])))
-            self._meta.delete(ids=[_PENDING_ID])
+            self._meta.delete(ids=[PENDING_ID])
 
     def _embed(
         self, texts: list[str], on_progress: Callable[[int], None] | None
@@ -469,8 +236,8 @@ class ChromaStore:
         found: dict[str, dict[str, np.ndarray]] = {}
         # Each hash is an SQL variable: SQLite refuses a statement with more than ~32k
         # (`docqa ingest` of a file of 100,000 one-line paragraphs aborted).
-        chunks = _chunks(sorted(hashes))
-        for (name, collection), chunk in itertools.product(self.collections.items(), chunks):
+        parts = chunks(sorted(hashes))
+        for (name, collection), chunk in itertools.product(self.collections.items(), parts):
             result = collection.get(
                 where={INDEXED_HASH_KEY: {"$in": chunk}},
                 include=["embeddings", "metadatas"],
@@ -481,12 +248,6 @@ class ChromaStore:
                 )
         wanted = {e.name for e in self.embedders}
         return {h: v for h, v in found.items() if set(v) == wanted}
-
-    def keyword_search(
-        self, question: str, lang: str, k: int, where: dict[str, str] | None = None
-    ) -> list[tuple[str, float]]:
-        """BM25 over the paragraphs' stored tokens: (paragraph id, score), best first."""
-        return self.keywords.search(tokenize(question, lang), k, where)
 
     def complete(self, on_progress: Callable[[int], None] | None = None) -> int:
         """Bring every collection level with the primary one; returns paragraphs embedded.
@@ -521,7 +282,7 @@ class ChromaStore:
         with self.changing():
             # The primary first: a removal killed half-way is gone from what reads trust,
             # and its rows left in the others are dropped when the store is next opened.
-            for collection, part in itertools.product(self.collections.values(), _chunks(ids)):
+            for collection, part in itertools.product(self.collections.values(), chunks(ids)):
                 collection.delete(ids=part)
 
     def delete_document(self, doc_id: str) -> int:
@@ -530,108 +291,3 @@ class ChromaStore:
             raise UnknownDocument.named(doc_id)
         self.delete(ids)
         return len(ids)
-
-    # -- reading ---------------------------------------------------------------------------
-
-    def count(self) -> int:
-        return int(self._primary.count())
-
-    def require_document(self, doc_id: str) -> None:
-        """UnknownDocument, naming it, unless the store holds a document with this id."""
-        if not self._primary.get(where={"doc": doc_id}, limit=1, include=[])["ids"]:
-            raise UnknownDocument.named(doc_id)
-
-    def document_ids(self, doc_id: str) -> list[str]:
-        return list(self._primary.get(where={"doc": doc_id}, include=[])["ids"])
-
-    def documents_from(self, source: str) -> dict[str, list[str]]:
-        """The stored documents read from `source` (a file's path): document id -> its ids."""
-        found = get_all(self._primary, ["metadatas"], {"source": source})
-        out: dict[str, list[str]] = {}
-        for pid, metadata in zip(found["ids"], found["metadatas"], strict=True):
-            out.setdefault(str(metadata["doc"]), []).append(pid)
-        return out
-
-    def paragraphs(self, doc_id: str | None = None) -> list[Paragraph]:
-        """Paragraphs of one document (or all), in document order."""
-        where = {"doc": doc_id} if doc_id else None
-        result = get_all(self._primary, ["documents", "metadatas"], where)
-        found = [
-            from_record(i, t, m)
-            for i, t, m in zip(result["ids"], result["documents"], result["metadatas"], strict=True)
-        ]
-        return sorted(found, key=lambda p: (p.doc_id, p.ordinal))
-
-    def present(self, ids: Sequence[str]) -> set[str]:
-        """Which of these ids the primary collection (the store's truth) holds: ids only, a
-        quarter of the time of `get` (1 against 4 ms for 30 ids at 10k), asked per dense list."""
-        if not ids:
-            return set()
-        return set(self._primary.get(ids=list(ids), include=[])["ids"])
-
-    def get(self, ids: Sequence[str]) -> list[Paragraph]:
-        """Paragraphs by id, in the order asked; unknown ids are left out."""
-        if not ids:
-            return []
-        by_id = {}
-        for part in _chunks(ids):
-            result = self._primary.get(ids=part, include=["documents", "metadatas"])
-            for i, t, m in zip(
-                result["ids"], result["documents"], result["metadatas"], strict=True
-            ):
-                by_id[i] = from_record(i, t, m)
-        return [by_id[i] for i in ids if i in by_id]
-
-    def vectors(self, ids: Sequence[str]) -> dict[str, np.ndarray]:
-        """The primary embedder's stored vectors of these paragraphs (of their indexed text):
-        the answer engine reads them instead of embedding the paragraphs again."""
-        if not ids:
-            return {}
-        try:
-            found = [self._primary.get(ids=list(ids), include=["embeddings"])]
-        except ChromaError:
-            # After a writer was killed, Chroma can hold a record whose vector its reader cannot
-            # find ("Error finding id"): read the others one by one; the caller embeds the rest.
-            found = []
-            for one in ids:
-                with contextlib.suppress(ChromaError):
-                    found.append(self._primary.get(ids=[one], include=["embeddings"]))
-        return {
-            i: np.asarray(v, dtype=np.float32)
-            for result in found
-            for i, v in zip(result["ids"], result["embeddings"], strict=True)
-        }
-
-    def translations(self, ids: Sequence[str]) -> dict[str, list[Paragraph]]:
-        """The parallel translations of each paragraph (links that both sides still name)."""
-        if not ids:
-            return {}
-        rows = self._primary.get(ids=list(ids), include=["metadatas"])
-        wanted = {i: linked_ids(m) for i, m in zip(rows["ids"], rows["metadatas"], strict=True)}
-        partners = sorted({p for targets in wanted.values() for p in targets})
-        if not partners:
-            return {}
-        found = self._primary.get(ids=partners, include=["documents", "metadatas"])
-        out: dict[str, list[Paragraph]] = {}
-        for pid, text, metadata in zip(
-            found["ids"], found["documents"], found["metadatas"], strict=True
-        ):
-            for source in linked_ids(metadata):
-                if pid in wanted.get(source, ()):
-                    out.setdefault(source, []).append(from_record(pid, text, metadata))
-        return out
-
-    def documents(self) -> list[DocumentSummary]:
-        by_doc: dict[str, list[Paragraph]] = {}
-        for paragraph in self.paragraphs():
-            by_doc.setdefault(paragraph.doc_id, []).append(paragraph)
-        return [
-            DocumentSummary(
-                doc_id=doc_id,
-                title=paras[0].doc_title,
-                source=paras[0].source,
-                paragraphs=len(paras),
-                languages=tuple(sorted({p.lang for p in paras})),
-            )
-            for doc_id, paras in sorted(by_doc.items())
-        ]

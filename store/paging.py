@@ -7,7 +7,7 @@ collection could not be read back whole.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 PAGE = 10_000
@@ -33,3 +33,12 @@ def get_all(collection: Any, include: list[str], where: dict[str, Any] | None = 
         for key in out:
             out[key].extend(page[key])
     return out
+
+
+VALUES_PER_CALL = 5_000  # ids or hashes per Chroma call (each is one SQLite variable)
+
+
+def chunks(values: Sequence[str]) -> list[list[str]]:
+    """Ids or hashes in parts SQLite takes (each is one of its ~32k variables a statement)."""
+    step = VALUES_PER_CALL
+    return [list(values[at : at + step]) for at in range(0, len(values), step)]

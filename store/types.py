@@ -1,9 +1,11 @@
-"""The value stored for every addressable paragraph."""
+"""The store's values: the paragraph stored for every addressable paragraph, and the hits a
+search returns."""
 
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 
 
 @dataclass(frozen=True)
@@ -39,3 +41,31 @@ def content_hash(text: str) -> str:
 
 def paragraph_id(doc_id: str, ordinal: int) -> str:
     return f"{doc_id}#{ordinal}"
+
+
+def matches(paragraph: Paragraph, filters: Mapping[str, str] | None) -> bool:
+    """Whether a paragraph passes the metadata filters (`doc`, `lang`) a search was given."""
+    fields = {"doc": paragraph.doc_id, "lang": paragraph.lang}
+    return all(fields.get(key) == value for key, value in (filters or {}).items())
+
+
+@dataclass(frozen=True)
+class Hit:
+    """A retrieved paragraph, its fused score and the rank each retriever gave it (1-based).
+
+    `translations` are the paragraph's parallel translations (store/translations.py): one
+    piece of evidence in several languages, returned together in one of the k slots.
+    """
+
+    paragraph: Paragraph
+    score: float
+    ranks: dict[str, int] = field(default_factory=dict, hash=False)
+    similarities: dict[str, float] = field(default_factory=dict, hash=False)
+    translations: tuple[Paragraph, ...] = ()
+
+    def readable(self, filters: Mapping[str, str] | None) -> tuple[Paragraph, ...]:
+        """The paragraph and those of its translations the filters allow: what may be cited."""
+        return (
+            self.paragraph,
+            *(p for p in self.translations if matches(p, filters)),
+        )

@@ -11,23 +11,25 @@ from pathlib import Path
 import pytest
 
 from assistant import Assistant
-from assistant.retrieval import KEYWORD, Ranking, Retriever, fuse, standardized
 from ingest import Ingestor, default_corpus
 from store import (
     ChromaStore,
     Paragraph,
+    Question,
     StoreError,
     StoreSettings,
     UnknownDocument,
 )
+from store.fusion import Ranking, fuse, standardized
+from store.search import KEYWORD
 from text import detect_language
 from ui.context import Context
 
 NOTE = "004_c1644274363e99c0.txt"  # the note on CICA: French, then the same text in Chinese
 
 
-def lead_ids(retriever: Retriever, question: str, **filters: str) -> list[str]:
-    hits = retriever.retrieve(question, detect_language(question), 5, filters or None)
+def lead_ids(store: ChromaStore, question: str, **filters: str) -> list[str]:
+    hits = store.search(Question.of(question, filters), 5)
     return [hit.paragraph.id for hit in hits]
 
 
@@ -78,10 +80,10 @@ def test_keyword_index_survives_a_restart_and_follows_a_re_ingest(tmp_path: Path
 
 
 def test_keyword_retrieval_runs_in_the_question_language_only(seeded_context: Context) -> None:
-    retriever = seeded_context.assistant.retriever
+    searcher = seeded_context.store.searcher
 
-    french = retriever.keyword_ranking("Combien de membres compte la CICA ?", "fr")
-    english = retriever.keyword_ranking("How many members does CICA have?", "en")
+    french = searcher.keyword_ranking(Question.of("Combien de membres compte la CICA ?"))
+    english = searcher.keyword_ranking(Question.of("How many members does CICA have?"))
 
     assert french.paragraphs and {p.lang for p in french.paragraphs} == {"fr"}
     assert english.paragraphs == []  # no English paragraphs: the dense lists answer it
@@ -121,7 +123,9 @@ def test_fusion_lets_a_confident_list_outweigh_a_flat_one(seeded_context: Contex
 def test_a_paragraph_and_its_translation_come_back_as_one_hit_in_the_question_language(
     seeded_assistant: Assistant, question: str, lang: str
 ) -> None:
-    hits = seeded_assistant.retriever.retrieve(question, lang, top_k=5)
+    asked = Question.of(question)
+    assert asked.lang == lang
+    hits = seeded_assistant.store.search(asked, 5)
     note = [h for h in hits if h.paragraph.doc_id == NOTE]
 
     assert len(note) == 1
@@ -130,13 +134,13 @@ def test_a_paragraph_and_its_translation_come_back_as_one_hit_in_the_question_la
 
 
 def test_a_language_filter_keeps_the_lead_in_that_language(seeded_assistant: Assistant) -> None:
-    hits = seeded_assistant.retriever.retrieve("亚信会议有多少个成员国？", "zh", 5, {"lang": "fr"})
+    hits = seeded_assistant.store.search(Question.of("亚信会议有多少个成员国？", {"lang": "fr"}), 5)
 
     assert hits and all(h.paragraph.lang == "fr" for h in hits)
 
 
 def test_english_questions_reach_french_and_chinese_paragraphs(seeded_assistant: Assistant) -> None:
-    ids = lead_ids(seeded_assistant.retriever, "How many member states did CICA have in 2014?")
+    ids = lead_ids(seeded_assistant.store, "How many member states did CICA have in 2014?")
 
     assert any(pid.startswith(NOTE) for pid in ids)  # within the 5 hits: R@5, not R@1
 
@@ -163,7 +167,7 @@ def test_a_store_built_with_one_embedder_is_completed_for_a_second(tmp_path: Pat
 
 
 def both_rankings(store: ChromaStore, question: str) -> list[Ranking]:
-    return Retriever(store).rankings(question, detect_language(question))
+    return store.searcher.rankings(Question.of(question))
 
 
 # -- a document filter naming no stored document ---------------------------------------------

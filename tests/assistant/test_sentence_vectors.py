@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from assistant.candidates import SentenceVectors
+from assistant.sentence_vectors import SentenceVectors
 
 
 class CountingEmbedder:
@@ -27,7 +27,7 @@ class CountingEmbedder:
 
 
 def test_a_cached_text_asked_with_new_ones_is_returned_not_evicted() -> None:
-    vectors = SentenceVectors(CountingEmbedder(), capacity=3)
+    vectors = SentenceVectors(CountingEmbedder().embed_passages, capacity=3)
     vectors(["a", "b", "c"])
 
     out = vectors(["a", "dd", "eee"])  # KeyError for "a" before the fix
@@ -36,14 +36,14 @@ def test_a_cached_text_asked_with_new_ones_is_returned_not_evicted() -> None:
 
 
 def test_more_texts_than_the_capacity_in_one_call_are_all_answered() -> None:
-    vectors = SentenceVectors(CountingEmbedder(), capacity=2)
+    vectors = SentenceVectors(CountingEmbedder().embed_passages, capacity=2)
     out = vectors(["a", "bb", "ccc", "a"])
     np.testing.assert_array_equal(out[:, 0], [1, 2, 3, 1])
 
 
 def test_a_recent_hit_outlives_older_entries() -> None:
     embedder = CountingEmbedder()
-    vectors = SentenceVectors(embedder, capacity=3)
+    vectors = SentenceVectors(embedder.embed_passages, capacity=3)
     vectors(["a", "b", "c"])
     vectors(["a"])  # "a" is now the most recent
     vectors(["d"])  # evicts "b", the least recently used

@@ -17,7 +17,7 @@ import pytest
 
 from assistant import Assistant
 from ingest import default_corpus
-from store import UnknownDocument
+from store import Question, UnknownDocument
 from tests.conftest import make_context
 from tests.ingest.corpus import DOCQA, docqa_env
 from ui.context import Context
@@ -92,7 +92,7 @@ def test_a_document_ingested_by_another_process_is_answered_from(
     assert not answer.abstained, answer.text
     assert answer.citations[0].paragraph.doc_id == NEW_DOC
     assert "1987" in answer.text
-    for ranking in assistant.retriever.rankings(QUESTION, "fr"):  # every dense list too
+    for ranking in assistant.store.searcher.rankings(Question.of(QUESTION)):  # each list too
         assert ranking.paragraphs[0].doc_id == NEW_DOC, ranking.name
     assert set(doc_ids(assistant, doc=NEW_DOC)) == {NEW_DOC}
     assert NEW_DOC in {d.doc_id for d in served.store.documents()}

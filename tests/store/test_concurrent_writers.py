@@ -34,7 +34,7 @@ OPEN_STORE = """
 import sys
 from pathlib import Path
 from store import StoreSettings
-from store.chroma_store import open_client
+from store.chroma_client import open_client
 print("opening", flush=True)
 open_client(StoreSettings(store_path=Path(sys.argv[1]))).get_or_create_collection("opened")
 """

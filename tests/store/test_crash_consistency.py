@@ -21,10 +21,9 @@ from pathlib import Path
 import pytest
 
 from ingest import default_corpus
-from store import ChromaStore, StoreSettings
+from store import ChromaStore, Question, StoreSettings
 from tests.conftest import make_context
 from tests.ingest.corpus import docqa_env
-from text import detect_language
 
 NOTE = "004_c1644274363e99c0.txt"  # the seed note on CICA, in French and Chinese
 NOTE_QUESTION = "亚信会议有多少个成员国？"
@@ -115,7 +114,7 @@ def collection_counts(store_path: Path) -> list[int]:
 def retrieved_docs(store_path: Path, question: str) -> set[str]:
     """Documents of every paragraph retrieval ranked (each list), retrieved or cited."""
     assistant = make_context(store_path).assistant
-    rankings = assistant.retriever.rankings(question, detect_language(question))
+    rankings = assistant.store.searcher.rankings(Question.of(question))
     docs = {p.doc_id for ranking in rankings for p in ranking.paragraphs}
     answer = assistant.ask(question, top_k=10)
     docs |= {hit.paragraph.doc_id for hit in answer.retrieved}

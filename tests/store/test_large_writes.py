@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from store import ChromaStore, StoreSettings
-from store.chroma_store import open_client
+from store.chroma_client import open_client
 from tests.store.test_store_contract import TinyEmbedder, make_paragraph
 
 PARAGRAPHS = 6000  # over Chroma's 5461-record limit for one upsert

@@ -30,7 +30,7 @@ from store import (
     content_hash,
     paragraph_id,
 )
-from store.chroma_store import open_client
+from store.chroma_client import open_client
 from store.records import indexed_text
 
 ROOT = Path(__file__).resolve().parents[2]

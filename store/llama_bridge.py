@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+from collections.abc import Mapping
 from functools import cache
 from typing import Any
 
@@ -15,7 +16,7 @@ from llama_index.core.vector_stores import FilterOperator, MetadataFilter, Metad
 from llama_index.vector_stores.chroma import ChromaVectorStore
 from pydantic import PrivateAttr
 
-from store import Embedder
+from store.embedders import Embedder
 
 
 @cache
@@ -61,7 +62,7 @@ def retriever(
     return VectorIndexRetriever(index=index, similarity_top_k=top_k, filters=filters)
 
 
-def metadata_filters(equals: dict[str, str]) -> MetadataFilters | None:
+def metadata_filters(equals: Mapping[str, str]) -> MetadataFilters | None:
     if not equals:
         return None
     return MetadataFilters(
