@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from assistant.answer_types import holds_ordinal, ordinals_named
 from assistant.candidates import Candidate, idf_weights, weighted_share
+from assistant.expected_answers import holds_ordinal, ordinals_named
 from assistant.question_parts import mentions, names_in
 from store import Paragraph, Question
 from text import tokenize

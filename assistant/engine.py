@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Mapping
 from typing import Any
 
 from assistant.extractive import ExtractiveEngine
@@ -65,11 +66,19 @@ class Assistant:
         """The question as the engine reads it, or a QuestionError saying what to fix."""
         return question_text(question, self.settings.max_question_chars)
 
+    def question(self, raw: object, filters: Mapping[str, str] | None = None) -> Question:
+        """The question checked, its language detected and its words tokenized, once."""
+        return Question.of(self.check_question(raw), filters)
+
     def ask(
-        self, question: str, filters: dict[str, str] | None = None, top_k: int | None = None
+        self,
+        question: str | Question,
+        filters: Mapping[str, str] | None = None,
+        top_k: int | None = None,
     ) -> Answer:
-        """`top_k`: paragraphs to read, 1 to MAX_TOP_K; None or 0 for the settings' default."""
-        asked = Question.of(self.check_question(question), filters)
+        """`question`: text, or a Question already made (it carries its filters). `top_k`:
+        paragraphs to read, 1 to MAX_TOP_K; None or 0 for the settings' default."""
+        asked = question if isinstance(question, Question) else self.question(question, filters)
         depth = top_k_asked(top_k) or self.settings.top_k
         started = time.perf_counter()
         hits = self.store.search(asked, depth, self.settings.candidates)

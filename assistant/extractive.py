@@ -15,8 +15,8 @@ from typing import Protocol, TypeVar
 import numpy as np
 
 from assistant.abstention import evidence_fails
-from assistant.answer_types import answers_kind, expected_types, years_asked
 from assistant.candidates import Candidate, Scorer, VectorSpace
+from assistant.expected_answers import answers_kind, expected_types, years_asked
 from assistant.phrases import ABSTAIN, CONNECTORS, lead_in
 from assistant.question_parts import question_parts
 from assistant.sentences import Sentence

@@ -11,7 +11,6 @@ import gradio as gr
 from assistant import Answer, QuestionError, answer_json
 from ingest import default_corpus
 from store import StoreError
-from text import detect_language
 from ui import render
 from ui.context import Context
 from ui.render_corpus import corpus_html
@@ -102,19 +101,17 @@ class ChatTab:
         """
         before = list(history or [])
         turn = sum(1 for m in before if m.get("role") == "assistant")  # this answer's number
-        try:
-            text = self.context.assistant.check_question(question)
+        assistant = self.context.assistant
+        try:  # made once: checked, its language detected, tokenized (embedded by the search)
+            asked = assistant.question(question, search_filters(language, document))
         except QuestionError as exc:
             raise refusal(exc, "Not asked") from exc
+        text = asked.text
         shown = text if len(text) <= ECHO_CHARS else text[:ECHO_CHARS] + "…"
         history = [*before, message("user", render.escape_markdown(shown))]
-        yield (
-            [*history, message("assistant", "…")],
-            render.searching_html(detect_language(text)),
-            "",
-        )
+        yield [*history, message("assistant", "…")], render.searching_html(asked.lang), ""
         try:
-            answer = self.ask(text, language, document, top_k)
+            answer = assistant.ask(asked, top_k=top_k)
         except (QuestionError, StoreError) as exc:
             yield before, render.waiting_html(), ""
             raise refusal(exc, "No answer") from exc

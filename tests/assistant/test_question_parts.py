@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.answer_types import (
+from assistant.expected_answers import (
     AnswerType,
     expected_types,
     holds_ordinal,
