@@ -14,7 +14,8 @@ import pytest
 from ingest.docx_reader import read_docx
 from ingest.html_reader import read_html
 from ingest.parsed import ParsedDocument
-from ingest.pdf_reader import join_pdf_lines, read_pdf
+from ingest.pdf_paragraphs import join_pdf_lines
+from ingest.pdf_reader import read_pdf
 from tests.conftest import make_context
 from tests.ingest.documents import (
     LIST_ITEMS,
