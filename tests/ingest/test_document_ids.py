@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from ingest import default_corpus
-from ingest.pipeline import PassedOver, named_files
+from ingest.file_walk import PassedOver, named_files
 from tests.ingest.corpus import paragraph_text
 from ui.context import Context
 
