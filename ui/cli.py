@@ -1,13 +1,11 @@
-"""The `docqa` command line. Library errors are translated here, once."""
+"""The `docqa` command line: its commands and their options. What they print, and the library's
+errors translated (once) into exit codes and messages, are in ui/cli_output.py."""
 
 from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Callable
-from functools import wraps
 from pathlib import Path
-from typing import Any, TypeVar
 
 import click
 
@@ -15,61 +13,19 @@ from ui.offline import apply_offline_env
 
 apply_offline_env()
 
-from assistant import Answer, QuestionError, answer_json  # noqa: E402
-from evals import EvalSetError, default_eval_set, format_summary, load_eval_set, run_eval  # noqa: E402
-from ingest import IngestReport, default_corpus  # noqa: E402
-from store import StoreError, UnknownDocument  # noqa: E402
+from assistant import answer_json  # noqa: E402
+from evals import default_eval_set, format_summary, load_eval_set, run_eval  # noqa: E402
+from ingest import default_corpus  # noqa: E402
+from store import UnknownDocument  # noqa: E402
+from ui.cli_output import print_answer, print_ingest_report, translate_errors  # noqa: E402
 from ui.context import Context  # noqa: E402
-from ui.render import where  # noqa: E402
 from ui.render_docs import count  # noqa: E402
 from ui.titles import document_name, titled  # noqa: E402
-
-F = TypeVar("F", bound=Callable[..., Any])
-
-
-def translate_errors(command: F) -> F:
-    """Usage mistakes exit 2, failures exit 1, each with the library's plain message."""
-
-    @wraps(command)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return command(*args, **kwargs)
-        except QuestionError as exc:
-            setting = f" (the limit is set by {exc.setting})" if exc.setting else ""
-            raise click.UsageError(f"{exc}{setting}") from exc
-        except (EvalSetError, FileNotFoundError) as exc:
-            raise click.UsageError(str(exc)) from exc
-        except UnknownDocument as exc:
-            raise click.UsageError(str(exc)) from exc
-        except StoreError as exc:
-            raise click.ClickException(str(exc)) from exc
-
-    return wrapper  # type: ignore[return-value]
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 def main() -> None:
     """docqa: ask questions about your documents; every claim cites its paragraph."""
-
-
-def print_ingest_report(report: IngestReport) -> None:
-    for doc in report.documents:
-        if doc.error:
-            click.secho(f"  error      {doc.source}: {doc.error}", fg="red", err=True)
-            continue
-        note = f"  ({doc.note})" if doc.note else ""
-        click.echo(
-            f"  {doc.status:<10} {titled(doc.title, doc.doc_id or doc.source)}: "
-            f"{count(doc.paragraphs)} "
-            f"(+{doc.added} added, {doc.kept} kept, {doc.replaced} replaced, "
-            f"{doc.removed} removed){note}"
-        )
-    ok = [d for d in report.documents if not d.error]
-    click.echo(
-        f"{count(len(ok), 'document')}: {count(report.total('added'))} added, "
-        f"{report.total('kept')} kept, {report.total('replaced')} replaced, "
-        f"{report.total('removed')} removed; {len(report.failed)} failed"
-    )
 
 
 @main.command()
@@ -93,19 +49,6 @@ def ingest(paths: tuple[Path, ...], default_corpus: bool) -> None:
 
 def _default_corpus() -> Path:
     return default_corpus()
-
-
-def print_answer(answer: Answer) -> None:
-    click.echo(answer.text)
-    if answer.citations:
-        click.echo("\nSources:")
-        for c in answer.citations:
-            click.echo(f"  [{c.marker}] {where(c.paragraph)}\n      “{c.quote}”")
-    elif answer.retrieved:
-        click.echo("\nNearest paragraphs (not an answer):")
-        for hit in answer.retrieved[:3]:
-            p = hit.paragraph
-            click.echo(f"  - {titled(p.doc_title, p.doc_name)} ¶{p.ordinal}: {p.text[:120]}…")
 
 
 @main.command()
