@@ -76,12 +76,17 @@ class Assistant:
         filters: Mapping[str, str] | None = None,
         top_k: int | None = None,
     ) -> Answer:
-        """`question`: text, or a Question already made (it carries its filters). `top_k`:
-        paragraphs to read, 1 to MAX_TOP_K; None or 0 for the settings' default."""
-        asked = question if isinstance(question, Question) else self.question(question, filters)
-        depth = top_k_asked(top_k) or self.settings.top_k
+        """`question`: text, or a Question made by `question()` (checked, carrying its
+        filters). `top_k`: paragraphs to read, 1 to MAX_TOP_K; None or 0 for the default."""
+        if isinstance(question, Question):
+            if filters is not None:
+                raise ValueError("a Question carries its filters: pass them to question()")
+            asked = question
+        else:
+            asked = self.question(question, filters)
+        k = top_k_asked(top_k) or self.settings.top_k
         started = time.perf_counter()
-        hits = self.store.search(asked, depth, self.settings.candidates)
+        hits = self.store.search(asked, k, self.settings.candidates)
         retrieved_at = time.perf_counter()
         language = asked.lang
         if not hits:

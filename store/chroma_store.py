@@ -12,24 +12,28 @@ import json
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
-from typing import Any
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from store.chroma_client import keyword_folder, open_client, open_collection, open_meta
 from store.embedders import Embedder, load_embedder
 from store.errors import StoreLocked, UnknownDocument
+from store.fusion import DEPTH
 from store.generation import Generation
 from store.keyword import KeywordIndex
 from store.paging import chunks, get_all
 from store.question import Question
 from store.reads import StoreReads
 from store.records import INDEXED_HASH_KEY, indexed_text, to_metadata
-from store.search import DEPTH, Searcher
 from store.server_lease import server_lease
 from store.settings import StoreSettings
 from store.translations import find_links, write_links
 from store.types import Hit, Paragraph
+
+if TYPE_CHECKING:
+    from store.search import Searcher
 
 EMBED_BATCH = 32  # texts per embedder call (bench/ingest_rate.py times the raw embedders alike)
 _UPSERT_BATCH = 5000  # under Chroma's max batch size (5461 on disk and on a default server)
@@ -48,7 +52,6 @@ class ChromaStore(StoreReads):
         self._connect(client)
         self._generation = Generation(settings, lambda: self._meta, self._recover)
         self.keywords = KeywordIndex(self._primary, self.generation, keyword_folder(settings))
-        self.searcher = Searcher(self)
         self._generation.seen = self.generation()
         if not settings.chroma_url and self._generation.interrupted():
             # The last writer was killed mid-change: a writer session finishes it, when no
@@ -59,7 +62,7 @@ class ChromaStore(StoreReads):
 
     def _connect(self, client: Any) -> None:
         """Open the collections through `client`. `collections` is a new dict each time:
-        holders of its collections (the retriever's llama-index indexes) compare it."""
+        holders of its collections (the Searcher's llama-index indexes) compare it."""
         self._client = client
         self.collections = {
             embedder.name: open_collection(client, f"{self.settings.collection}-{key}", embedder)
@@ -114,6 +117,14 @@ class ChromaStore(StoreReads):
         """Around a change made to the collections (store/generation.py)."""
         return self._generation.changing()
 
+    @cached_property
+    def searcher(self) -> Searcher:
+        """Made on the first search: llama-index takes 1.5 s to import, and a process that
+        only ingests (`docqa ingest`, each of the tests' subprocesses) never searches."""
+        from store.search import Searcher
+
+        return Searcher(self)
+
     def search(self, question: Question, top_k: int, depth: int = DEPTH) -> list[Hit]:
         """The top-k pieces of evidence for `question`, dense and keyword lists fused inside,
         each with the translations its filters allow (store/search.py)."""
@@ -148,7 +159,7 @@ class ChromaStore(StoreReads):
         texts = [p.text for p in paragraphs]
         metadatas = [to_metadata(p) for p in paragraphs]
         keys = [str(m[INDEXED_HASH_KEY]) for m in metadatas]
-        reusable = self._vectors_by_hash(set(keys))
+        reusable = self.vectors_by_hash(set(keys))
         first_of = {key: i for i, key in reversed(list(enumerate(keys))) if key not in reusable}
         missing = sorted(first_of.values())
         fresh = self._embed([indexed_text(paragraphs[i]) for i in missing], on_progress)
@@ -228,26 +239,6 @@ class ChromaStore(StoreReads):
             if on_progress:
                 on_progress(len(batch))
         return out
-
-    def _vectors_by_hash(self, hashes: set[str]) -> dict[str, dict[str, np.ndarray]]:
-        """Stored vectors of paragraphs whose indexed-text hash is in `hashes`, per embedder."""
-        if not hashes:
-            return {}
-        found: dict[str, dict[str, np.ndarray]] = {}
-        # Each hash is an SQL variable: SQLite refuses a statement with more than ~32k
-        # (`docqa ingest` of a file of 100,000 one-line paragraphs aborted).
-        parts = chunks(sorted(hashes))
-        for (name, collection), chunk in itertools.product(self.collections.items(), parts):
-            result = collection.get(
-                where={INDEXED_HASH_KEY: {"$in": chunk}},
-                include=["embeddings", "metadatas"],
-            )
-            for vector, metadata in zip(result["embeddings"], result["metadatas"], strict=True):
-                found.setdefault(str(metadata[INDEXED_HASH_KEY]), {})[name] = np.asarray(
-                    vector, dtype=np.float32
-                )
-        wanted = {e.name for e in self.embedders}
-        return {h: v for h, v in found.items() if set(v) == wanted}
 
     def complete(self, on_progress: Callable[[int], None] | None = None) -> int:
         """Bring every collection level with the primary one; returns paragraphs embedded.

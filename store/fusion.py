@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 
 from store.types import Hit, Paragraph, matches
 
+DEPTH = 20  # paragraphs each retriever ranks before fusion
+
 
 @dataclass(frozen=True)
 class Ranking:

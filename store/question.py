@@ -23,7 +23,7 @@ class Question:
     lang: str
     terms: tuple[str, ...]  # content-word tokens (text/tokens.py)
     filters: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
-    _vectors: dict[str, np.ndarray] = field(default_factory=dict, repr=False)
+    _vectors: dict[str, np.ndarray] = field(default_factory=dict, init=False, repr=False)
 
     @classmethod
     def of(cls, text: str, filters: Mapping[str, str] | None = None) -> Question:
@@ -40,5 +40,7 @@ class Question:
         the search embeds with each embedder in its own thread (they overlap), and the answer
         engine asks after the search."""
         if embedder.name not in self._vectors:
-            self._vectors[embedder.name] = embedder.embed_query(self.text)
+            vector = embedder.embed_query(self.text)
+            vector.setflags(write=False)  # shared by every reader of the question
+            self._vectors[embedder.name] = vector
         return self._vectors[embedder.name]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -10,10 +11,11 @@ from typing import Any
 import numpy as np
 from chromadb.errors import ChromaError
 
+from store.embedders import Embedder
 from store.errors import UnknownDocument
 from store.keyword import KeywordIndex
 from store.paging import chunks, get_all
-from store.records import from_record
+from store.records import INDEXED_HASH_KEY, from_record
 from store.translations import linked_ids
 from store.types import Paragraph
 from text import tokenize
@@ -32,6 +34,8 @@ class StoreReads:
     """The read half of ChromaStore, over its primary collection."""
 
     _primary: Any
+    collections: dict[str, Any]
+    embedders: tuple[Embedder, ...]
     keywords: KeywordIndex
 
     def keyword_search(
@@ -143,3 +147,23 @@ class StoreReads:
             )
             for doc_id, paras in sorted(by_doc.items())
         ]
+
+    def vectors_by_hash(self, hashes: set[str]) -> dict[str, dict[str, np.ndarray]]:
+        """Stored vectors of paragraphs whose indexed-text hash is in `hashes`, per embedder."""
+        if not hashes:
+            return {}
+        found: dict[str, dict[str, np.ndarray]] = {}
+        # Each hash is an SQL variable: SQLite refuses a statement with more than ~32k
+        # (`docqa ingest` of a file of 100,000 one-line paragraphs aborted).
+        parts = chunks(sorted(hashes))
+        for (name, collection), chunk in itertools.product(self.collections.items(), parts):
+            result = collection.get(
+                where={INDEXED_HASH_KEY: {"$in": chunk}},
+                include=["embeddings", "metadatas"],
+            )
+            for vector, metadata in zip(result["embeddings"], result["metadatas"], strict=True):
+                found.setdefault(str(metadata[INDEXED_HASH_KEY]), {})[name] = np.asarray(
+                    vector, dtype=np.float32
+                )
+        wanted = {e.name for e in self.embedders}
+        return {h: v for h, v in found.items() if set(v) == wanted}

@@ -18,7 +18,7 @@ from chromadb.errors import ChromaError
 from llama_index.core.schema import QueryBundle
 
 from store.embedders import Embedder
-from store.fusion import Ranking, fuse, group_translations
+from store.fusion import DEPTH, Ranking, fuse, group_translations
 from store.llama_bridge import metadata_filters, retriever, vector_index
 from store.question import Question
 from store.records import from_record
@@ -28,7 +28,6 @@ if TYPE_CHECKING:
     from store.chroma_store import ChromaStore
 
 KEYWORD = "keyword"
-DEPTH = 20  # paragraphs each retriever ranks before fusion
 # Shared by every Searcher of the process: two dense retrievers per question at most.
 _DENSE_POOL = ThreadPoolExecutor(max_workers=2, thread_name_prefix="dense-retrieval")
 

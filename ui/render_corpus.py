@@ -8,7 +8,7 @@ from __future__ import annotations
 import html
 from collections.abc import Sequence
 
-from store.reads import DocumentSummary
+from store import DocumentSummary
 
 LANGUAGE_NAMES = {"fr": "French", "zh": "Chinese", "en": "English"}
 

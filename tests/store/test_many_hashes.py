@@ -18,7 +18,7 @@ def test_a_lookup_of_40000_hashes_finds_the_stored_one(tmp_path: Path) -> None:
     real = str(stored["metadatas"][0][INDEXED_HASH_KEY])
     hashes = {f"{n:040x}" for n in range(40_000)} | {real}
 
-    found = store._vectors_by_hash(hashes)  # noqa: SLF001
+    found = store.vectors_by_hash(hashes)
 
     assert list(found) == [real]
     assert found[real][store.embedders[0].name].shape == (store.embedders[0].dim,)

@@ -6,7 +6,7 @@ import html
 import re
 from dataclasses import replace
 
-from store.reads import DocumentSummary
+from store import DocumentSummary
 from tests.ui.test_render import IMG, SCRIPT, answer, cite, paragraph
 from ui import render
 from ui.render_card import citation_cards_data
