@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from types import MappingProxyType
 
 import numpy as np
@@ -31,7 +32,7 @@ class Question:
         lang = detect_language(text)
         return cls(text, lang, tuple(tokenize(text, lang)), MappingProxyType(dict(filters or {})))
 
-    @property
+    @cached_property
     def term_set(self) -> frozenset[str]:
         return frozenset(self.terms)
 
