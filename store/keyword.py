@@ -22,7 +22,7 @@ import shutil
 import tempfile
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -203,7 +203,7 @@ class KeywordIndex:
         return set(self._current(wait=True).ids)
 
     def search(
-        self, query_tokens: list[str], k: int, where: dict[str, str] | None = None
+        self, query_tokens: Sequence[str], k: int, where: Mapping[str, str] | None = None
     ) -> list[tuple[str, float]]:
         """Paragraph ids with a positive BM25 score, best first."""
         index = self._current(wait=False)

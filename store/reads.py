@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import itertools
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,7 +18,6 @@ from store.paging import chunks, get_all
 from store.records import INDEXED_HASH_KEY, from_record
 from store.translations import linked_ids
 from store.types import Paragraph
-from text import tokenize
 
 
 @dataclass(frozen=True)
@@ -39,11 +38,11 @@ class StoreReads:
     keywords: KeywordIndex
 
     def keyword_search(
-        self, text: str, lang: str, k: int, where: dict[str, str] | None = None
+        self, terms: Sequence[str], k: int, where: Mapping[str, str] | None = None
     ) -> list[tuple[str, float]]:
-        """BM25 over the paragraphs' stored tokens: (paragraph id, score), best first (the
-        keyword list alone; questions go through `search`)."""
-        return self.keywords.search(tokenize(text, lang), k, where)
+        """BM25 of these terms (a `Question`'s) over the paragraphs' stored tokens: (paragraph
+        id, score), best first. The keyword list alone; questions go through `search`."""
+        return self.keywords.search(terms, k, where)
 
     def count(self) -> int:
         return int(self._primary.count())

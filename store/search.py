@@ -120,7 +120,7 @@ class Searcher:
         if question.filters.get("lang", lang) != lang:
             return Ranking(KEYWORD, [], dense=False)
         where = {**question.filters, "lang": lang}
-        scores = dict(self.store.keywords.search(list(question.terms), depth, where))
+        scores = dict(self.store.keyword_search(question.terms, depth, where))
         paragraphs = self.store.get(list(scores))
         return Ranking(KEYWORD, paragraphs, [scores[p.id] for p in paragraphs], dense=False)
 

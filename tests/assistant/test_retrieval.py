@@ -22,7 +22,6 @@ from store import (
 )
 from store.fusion import Ranking, fuse, standardized
 from store.search import KEYWORD
-from text import detect_language
 from ui.context import Context
 
 NOTE = "004_c1644274363e99c0.txt"  # the note on CICA: French, then the same text in Chinese
@@ -34,7 +33,7 @@ def lead_ids(store: ChromaStore, question: str, **filters: str) -> list[str]:
 
 
 def keyword_ids(store: ChromaStore, question: str) -> list[str]:
-    return [pid for pid, _ in store.keyword_search(question, detect_language(question), 10)]
+    return [pid for pid, _ in store.keyword_search(Question.of(question).terms, 10)]
 
 
 def note_paragraph(store: ChromaStore, lang: str) -> Paragraph:

@@ -11,6 +11,7 @@ from pathlib import Path
 from ingest.pipeline import to_paragraphs
 from ingest.readers import read_plain_text
 from store import ChromaStore, Paragraph
+from text import tokenize
 
 DOCQA = Path(sys.executable).parent / "docqa"
 CITIES = ["Almaty", "Astana", "Shanghai", "Dushanbe", "Tashkent", "Bichkek", "Ankara", "Bakou"]
@@ -53,7 +54,7 @@ def assert_store_holds(store: ChromaStore, expected: dict[str, list[Paragraph]])
     for paragraphs in expected.values():
         for paragraph in (paragraphs[0], paragraphs[-1]):
             code = paragraph.text.split()[2]  # the station code, e.g. S03x017
-            hits = store.keyword_search(code, "fr", 1)
+            hits = store.keyword_search(tokenize(code, "fr"), 1)
             assert [pid for pid, _ in hits] == [paragraph.id], code
 
 

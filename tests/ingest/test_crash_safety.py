@@ -24,6 +24,7 @@ from tests.ingest.corpus import (
     queued_rows,
     write_corpus,
 )
+from text import tokenize
 
 DOCUMENTS, PARAGRAPHS = 10, 60
 # Documents are written together, whole, up to Ingestor.WRITE_BATCH paragraphs; each write logs
@@ -70,7 +71,8 @@ def test_the_killed_ingest_left_a_consistent_part_of_the_corpus(
 def test_ingest_again_completes_the_corpus(killed: tuple[Path, Path, str]) -> None:
     corpus, store_path, _ = killed
     reader = ChromaStore.open(StoreSettings(store_path=store_path))  # a long-lived reader
-    reader.keyword_search("station", "fr", 1)  # its keyword index is built now, pre-repair
+    # Its keyword index is built now, pre-repair.
+    reader.keyword_search(tokenize("station", "fr"), 1)
     before = reader.count()
 
     process = docqa("ingest", str(corpus), env=docqa_env(store_path=str(store_path)))

@@ -77,13 +77,13 @@ def test_a_fresh_process_loads_the_saved_index_and_ranks_the_same(tmp_path: Path
     with writer.writer():
         writer.write([paragraph(n, t) for n, t in enumerate(TEXTS, start=1)])
     query = tokenize("Which sea does the river flow to?", "en")
-    built = writer.keywords.search(query, 5)
+    built = writer.keyword_search(query, 5)
     saved = list((tmp_path / "keyword-index" / settings.collection).iterdir())
     assert [p.name for p in saved] == [writer.generation()]
 
     reader = ChromaStore.open(settings)
-    assert reader.keywords.search(query, 5) == built
-    assert reader.keywords.search(query, 5, {"lang": "fr"}) == []
+    assert reader.keyword_search(query, 5) == built
+    assert reader.keyword_search(query, 5, {"lang": "fr"}) == []
 
 
 def test_a_write_makes_every_process_rebuild_and_replaces_the_saved_index(tmp_path: Path) -> None:
@@ -179,7 +179,9 @@ def test_another_processs_write_is_seen_at_once(tmp_path: Path) -> None:
         with writer.writer():
             writer.write([paragraph(n, text)])
         assert reader.generation() != seen
-        assert any(pid == f"doc.txt#{n}" for pid, _ in reader.keyword_search(text, "en", 5))
+        assert any(
+            pid == f"doc.txt#{n}" for pid, _ in reader.keyword_search(tokenize(text, "en"), 5)
+        )
 
 
 def test_a_servers_index_is_kept_locally_loaded_by_the_next_process_and_replaced_after_a_write(
@@ -191,7 +193,7 @@ def test_a_servers_index_is_kept_locally_loaded_by_the_next_process_and_replaced
     with writer.writer():
         writer.write([paragraph(n, t) for n, t in enumerate(TEXTS[:2], start=1)])
     query = tokenize("Which sea does the river flow to?", "en")
-    built = writer.keywords.search(query, 5)
+    built = writer.keyword_search(query, 5)
     server = chroma_server.removeprefix("http://").replace(":", "-")
     saved_in = tmp_path / "server-keyword-index" / server / settings.collection
     assert [p.name for p in saved_in.iterdir()] == [writer.generation()]
@@ -199,7 +201,7 @@ def test_a_servers_index_is_kept_locally_loaded_by_the_next_process_and_replaced
 
     reader = ChromaStore.open(settings)
     reader.keywords._build = refuse_to_build  # type: ignore[method-assign]  # noqa: SLF001
-    assert reader.keywords.search(query, 5) == built  # loaded, not rebuilt
+    assert reader.keyword_search(query, 5) == built  # loaded, not rebuilt
     del reader.keywords._build  # noqa: SLF001
     with writer.writer():
         writer.write([paragraph(3, TEXTS[2])])
@@ -217,15 +219,15 @@ def test_a_large_index_answers_from_the_index_in_hand_while_its_successor_is_bui
     with store.writer():
         store.write([paragraph(n, t) for n, t in enumerate(TEXTS[:2], start=1)])
     danube = "Which river flows into the Black Sea?"
-    assert [pid for pid, _ in store.keyword_search(danube, "en", 5)] != ["doc.txt#3"]
+    assert [pid for pid, _ in store.keyword_search(tokenize(danube, "en"), 5)] != ["doc.txt#3"]
     with store.writer():
         store.write([paragraph(3, TEXTS[2])])
 
-    answered_before_the_rebuild = store.keyword_search(danube, "en", 5)
+    answered_before_the_rebuild = store.keyword_search(tokenize(danube, "en"), 5)
 
     assert "doc.txt#3" not in {pid for pid, _ in answered_before_the_rebuild}
     assert store.keywords.indexed_ids() == {"doc.txt#1", "doc.txt#2", "doc.txt#3"}  # waits
-    assert store.keyword_search(danube, "en", 5)[0][0] == "doc.txt#3"
+    assert store.keyword_search(tokenize(danube, "en"), 5)[0][0] == "doc.txt#3"
     saved = list((tmp_path / "keyword-index" / store.settings.collection).iterdir())
     assert [p.name for p in saved] == [store.generation()]
 
@@ -277,7 +279,7 @@ def test_a_background_rebuild_that_fails_is_logged_and_tried_again_on_the_next_q
 
 
 def found(question: str, store: ChromaStore) -> list[str]:
-    return [pid for pid, _ in store.keyword_search(question, "en", 5)]
+    return [pid for pid, _ in store.keyword_search(tokenize(question, "en"), 5)]
 
 
 def wait_for_background_rebuilds() -> None:

@@ -32,6 +32,7 @@ from store import (
 )
 from store.chroma_client import open_client
 from store.records import indexed_text
+from text import tokenize
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -357,55 +358,51 @@ class TestStoreContract:
     def test_keyword_search_finds_written_paragraphs(self, store: ChromaStore) -> None:
         store.write(sample_paragraphs())
 
-        french = store.keyword_search("Acte d'Almaty", "fr", k=5)
-        chinese = store.keyword_search("亚信会议有多少个成员国", "zh", k=5)
+        french = store.keyword_search(tokenize("Acte d'Almaty", "fr"), k=5)
+        chinese = store.keyword_search(tokenize("亚信会议有多少个成员国", "zh"), k=5)
 
         assert hit_ids(french) == ["alpha.txt#2"]
         assert hit_ids(chinese)[0] == "beta.md#1"
         scores = [score for _, score in chinese]
         assert all(score > 0 for score in scores)
         assert scores == sorted(scores, reverse=True)
-        assert store.keyword_search("Almaty", "fr", k=0) == []
-        assert store.keyword_search("", "fr", k=5) == []
+        assert store.keyword_search(tokenize("Almaty", "fr"), k=0) == []
+        assert store.keyword_search(tokenize("", "fr"), k=5) == []
 
     def test_keyword_search_filters_by_document_and_language(self, store: ChromaStore) -> None:
         store.write(sample_paragraphs())
+        terms = tokenize("26 2014", "fr")
 
-        assert sorted(hit_ids(store.keyword_search("26 2014", "fr", 10))) == [
-            "beta.md#1",
-            "beta.md#2",
-        ]
-        assert hit_ids(store.keyword_search("26 2014", "fr", 10, where={"lang": "en"})) == [
-            "beta.md#2"
-        ]
-        assert store.keyword_search("26 2014", "fr", 10, where={"doc": "alpha.txt"}) == []
+        assert sorted(hit_ids(store.keyword_search(terms, 10))) == ["beta.md#1", "beta.md#2"]
+        assert hit_ids(store.keyword_search(terms, 10, where={"lang": "en"})) == ["beta.md#2"]
+        assert store.keyword_search(terms, 10, where={"doc": "alpha.txt"}) == []
 
     def test_keyword_search_follows_edits_and_deletes(self, store: ChromaStore) -> None:
         paragraphs = sample_paragraphs()
         store.write(paragraphs)
-        assert hit_ids(store.keyword_search("Almaty", "fr", 5)) == ["alpha.txt#2"]
+        assert hit_ids(store.keyword_search(tokenize("Almaty", "fr"), 5)) == ["alpha.txt#2"]
 
         store.write([astana(paragraphs[1])])
 
-        assert store.keyword_search("Almaty", "fr", 5) == []
-        assert hit_ids(store.keyword_search("Astana", "fr", 5)) == ["alpha.txt#2"]
+        assert store.keyword_search(tokenize("Almaty", "fr"), 5) == []
+        assert hit_ids(store.keyword_search(tokenize("Astana", "fr"), 5)) == ["alpha.txt#2"]
         store.delete_document("alpha.txt")
-        assert store.keyword_search("Astana", "fr", 5) == []
-        assert store.keyword_search("terrorisme", "fr", 5) == []
+        assert store.keyword_search(tokenize("Astana", "fr"), 5) == []
+        assert store.keyword_search(tokenize("terrorisme", "fr"), 5) == []
 
     def test_keyword_search_sees_an_edit_made_by_another_process(
         self, store: ChromaStore, store_settings: StoreSettings
     ) -> None:
         paragraphs = sample_paragraphs()
         store.write(paragraphs)
-        assert hit_ids(store.keyword_search("Almaty", "fr", 5)) == ["alpha.txt#2"]
+        assert hit_ids(store.keyword_search(tokenize("Almaty", "fr"), 5)) == ["alpha.txt#2"]
         # Another process's store (the CLI next to a running UI, or a second client of the
         # server) edits a paragraph: the number of rows does not change.
         other = ChromaStore.open(store_settings)
         other.write([astana(paragraphs[1])])
 
-        assert hit_ids(store.keyword_search("Astana", "fr", 5)) == ["alpha.txt#2"]
-        assert store.keyword_search("Almaty", "fr", 5) == []
+        assert hit_ids(store.keyword_search(tokenize("Astana", "fr"), 5)) == ["alpha.txt#2"]
+        assert store.keyword_search(tokenize("Almaty", "fr"), 5) == []
 
     def test_writes_inside_the_writer_lock(self, store: ChromaStore) -> None:
         with store.writer():
