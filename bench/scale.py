@@ -35,7 +35,7 @@ from llama_index.vector_stores.chroma import ChromaVectorStore  # noqa: E402
 from assistant import Assistant  # noqa: E402
 from bench.benchdata import DEFAULT_CACHE, DEFAULT_DATA, load_passages, load_queries  # noqa: E402
 from bench.common import percentile, write_report  # noqa: E402
-from bench.scale_data import Question, build_scale_store, open_scale_store, sample_questions  # noqa: E402
+from bench.scale_data import ScaleQuery, build_scale_store, open_scale_store, sample_questions  # noqa: E402
 from bench.ui_serve import free_port  # noqa: E402
 from store import ChromaStore  # noqa: E402
 from store.llama_bridge import StoreEmbedding, configure_llama_index  # noqa: E402
@@ -57,12 +57,12 @@ def spread(name: str, values: Sequence[float]) -> dict[str, float]:
     }
 
 
-def recall(found: Sequence[set[str]], questions: Sequence[Question]) -> float:
+def recall(found: Sequence[set[str]], questions: Sequence[ScaleQuery]) -> float:
     hits = sum(q.gold_id in ids for q, ids in zip(questions, found, strict=True))
     return round(hits / max(len(questions), 1), 3)
 
 
-def docqa_figures(store: ChromaStore, questions: Sequence[Question]) -> dict[str, object]:
+def docqa_figures(store: ChromaStore, questions: Sequence[ScaleQuery]) -> dict[str, object]:
     assistant = Assistant(store)
     started = time.perf_counter()
     store.keywords.indexed_ids()  # the BM25 build a fresh process pays on its first question
@@ -88,7 +88,7 @@ def docqa_figures(store: ChromaStore, questions: Sequence[Question]) -> dict[str
     }
 
 
-def llama_index_figures(store: ChromaStore, questions: Sequence[Question]) -> dict[str, object]:
+def llama_index_figures(store: ChromaStore, questions: Sequence[ScaleQuery]) -> dict[str, object]:
     """The plain llama-index baseline over the primary embedder's collection."""
     configure_llama_index()
     embedder = store.embedders[0]
@@ -142,7 +142,7 @@ def chroma_server(folder: Path) -> Iterator[str]:
 
 
 def measure_backend(
-    folder: Path, url: str | None, questions: Sequence[Question]
+    folder: Path, url: str | None, questions: Sequence[ScaleQuery]
 ) -> list[dict[str, object]]:
     rows: list[dict[str, object]] = []
     for config in CONFIGS:

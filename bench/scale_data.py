@@ -41,7 +41,7 @@ VectorTable = dict[str, dict[str, np.ndarray]]
 
 
 @dataclass(frozen=True)
-class Question:
+class ScaleQuery:
     """A benchdata question and the id of its gold paragraph in the question's language."""
 
     text: str
@@ -49,16 +49,16 @@ class Question:
     gold_id: str
 
 
-def sample_questions(queries: Sequence[Query], per_language: int) -> list[Question]:
+def sample_questions(queries: Sequence[Query], per_language: int) -> list[ScaleQuery]:
     """A fixed sample of answerable questions, the same count in each language."""
     shuffled = random.Random(0).sample(list(queries), len(queries))
-    picked: dict[str, list[Question]] = {}
+    picked: dict[str, list[ScaleQuery]] = {}
     for query in shuffled:
         if not (query.answerable and query.gold_pid):
             continue
         chosen = picked.setdefault(query.lang, [])
         if len(chosen) < per_language:
-            chosen.append(Question(query.question, query.lang, f"{query.gold_pid}#1"))
+            chosen.append(ScaleQuery(query.question, query.lang, f"{query.gold_pid}#1"))
     return [q for lang in sorted(picked) for q in picked[lang]]
 
 
@@ -134,7 +134,7 @@ def real_vectors(store: ChromaStore) -> VectorTable:
 
 
 def choose_real(
-    real: Sequence[Paragraph], size: int, questions: Sequence[Question]
+    real: Sequence[Paragraph], size: int, questions: Sequence[ScaleQuery]
 ) -> list[Paragraph]:
     """All real paragraphs, or a seeded subset of `size` that keeps every gold paragraph."""
     if size >= len(real):
@@ -182,7 +182,7 @@ def write_variants(store: ChromaStore, rows: Sequence[Paragraph], vectors: Vecto
 def build_scale_store(
     passages: Sequence[Passage],
     size: int,
-    questions: Sequence[Question],
+    questions: Sequence[ScaleQuery],
     cache: Path,
 ) -> Path:
     """The folder of a collection of `size` paragraphs (use and e5 vectors), built once."""
