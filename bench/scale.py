@@ -29,16 +29,13 @@ from ui.offline import apply_offline_env
 
 apply_offline_env()
 
-from llama_index.core import VectorStoreIndex  # noqa: E402
-from llama_index.vector_stores.chroma import ChromaVectorStore  # noqa: E402
-
 from assistant import Assistant  # noqa: E402
 from bench.benchdata import DEFAULT_CACHE, DEFAULT_DATA, load_passages, load_queries  # noqa: E402
 from bench.common import percentile, write_report  # noqa: E402
 from bench.scale_data import ScaleQuery, build_scale_store, open_scale_store, sample_questions  # noqa: E402
 from bench.ui_serve import free_port  # noqa: E402
 from store import ChromaStore  # noqa: E402
-from store.llama_bridge import StoreEmbedding, configure_llama_index  # noqa: E402
+from store.llama_bridge import vector_index  # noqa: E402
 
 CONFIGS = (("use",), ("use", "e5"))
 RECALL_AT = 5
@@ -89,13 +86,11 @@ def docqa_figures(store: ChromaStore, questions: Sequence[ScaleQuery]) -> dict[s
 
 
 def llama_index_figures(store: ChromaStore, questions: Sequence[ScaleQuery]) -> dict[str, object]:
-    """The plain llama-index baseline over the primary embedder's collection."""
-    configure_llama_index()
+    """The plain llama-index baseline over the primary embedder's collection: the
+    `VectorStoreIndex` a plain script builds (the store's own, store/llama_bridge.py), asked
+    through `as_retriever`, which embeds each question itself."""
     embedder = store.embedders[0]
-    index = VectorStoreIndex.from_vector_store(
-        ChromaVectorStore(chroma_collection=store.collections[embedder.name]),
-        embed_model=StoreEmbedding(embedder),
-    )
+    index = vector_index(store.collections[embedder.name], embedder)
     retriever = index.as_retriever(similarity_top_k=RECALL_AT)
     for text in WARM_UP:
         retriever.retrieve(text)
