@@ -17,8 +17,7 @@ import numpy as np
 
 from assistant.sentence_vectors import SentenceVectors
 from assistant.sentences import Sentence, split_sentences
-from store import Hit, Paragraph, Question
-from store.records import indexed_text
+from store import Hit, Paragraph, Question, indexed_text
 from text import tokenize
 
 # Weights of a sentence's score, chosen on the seed evaluation set as a whole, not per question.

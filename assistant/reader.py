@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy as np
 
 from assistant.reader_input import Pair, encode_pair, question_tokens, windows
-from store.e5_runtime import Encoder
+from store import Encoder
 
 MODELS = Path(__file__).parent / "models"
 WEIGHTS = MODELS / "reader.npz"

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from store.e5_tokenizer import E5Tokenizer
+from store import E5Tokenizer
 
 QUESTION_TOKENS = 40
 CONTEXT_TOKENS = 24  # the end of the text before the sentence: who "it" or "he" is

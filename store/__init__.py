@@ -1,6 +1,8 @@
 """store: the Chroma layer. Imports nothing of docqa but the text package."""
 
 from store.chroma_store import ChromaStore
+from store.e5_runtime import Encoder
+from store.e5_tokenizer import E5Tokenizer
 from store.embedders import Embedder, load_embedder
 from store.errors import (
     EmbedderMismatch,
@@ -11,15 +13,17 @@ from store.errors import (
 )
 from store.question import Question
 from store.reads import DocumentSummary
-from store.records import from_record
+from store.records import from_record, indexed_text
 from store.settings import StoreSettings
 from store.types import Hit, Paragraph, content_hash, paragraph_id
 
 __all__ = [
     "ChromaStore",
     "DocumentSummary",
+    "E5Tokenizer",
     "Embedder",
     "EmbedderMismatch",
+    "Encoder",
     "Hit",
     "Paragraph",
     "Question",
@@ -30,6 +34,7 @@ __all__ = [
     "UnknownDocument",
     "content_hash",
     "from_record",
+    "indexed_text",
     "load_embedder",
     "paragraph_id",
 ]

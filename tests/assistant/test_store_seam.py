@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 
+import store as store_package
 from assistant import Assistant
 from store import ChromaStore, StoreSettings
 
@@ -83,6 +84,24 @@ def test_nothing_outside_store_imports_chromadb_or_reads_its_collections() -> No
         source = path.read_text(encoding="utf-8")
         assert not any(m.split(".")[0] == "chromadb" for m in imported_modules(path)), path
         assert ".collections" not in source and ".embedders" not in source, path
+
+
+def test_the_assistant_imports_the_store_only_through_its_package() -> None:
+    """`from store import X` with X one of the package's exports, never a store module."""
+    reached_in = []
+    for path in (ROOT / "assistant").rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                modules = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.module == "store":
+                exported = store_package.__all__
+                modules = [f"store.{a.name}" for a in node.names if a.name not in exported]
+            elif isinstance(node, ast.ImportFrom):
+                modules = [node.module or ""]
+            else:
+                continue
+            reached_in += [f"{path.name}: {m}" for m in modules if m.startswith("store.")]
+    assert reached_in == []
 
 
 def test_every_module_is_under_300_lines() -> None:
