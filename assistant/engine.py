@@ -86,7 +86,7 @@ class Assistant:
             asked = self.question(question, filters)
         k = top_k_asked(top_k) or self.settings.top_k
         started = time.perf_counter()
-        hits = self.store.search(asked, k, self.settings.candidates)
+        hits = self.store.search(asked, k, self.settings.search_depth)
         retrieved_at = time.perf_counter()
         language = asked.lang
         if not hits:

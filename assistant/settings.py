@@ -13,7 +13,7 @@ class AssistantSettings(BaseSettings):
     top_k: int = Field(
         default=5, ge=1, le=50, description="Paragraphs handed to the answer engine."
     )
-    candidates: int = Field(
+    search_depth: int = Field(
         default=30, ge=1, le=200, description="Paragraphs each retriever returns before fusion."
     )
     abstain_below: float = Field(
