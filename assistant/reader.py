@@ -18,6 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
+from assistant.answer_decision import AnswerDecision
 from assistant.reader_input import Pair, encode_pair, question_tokens, windows
 from store import Encoder
 
@@ -37,9 +38,10 @@ class Reading:
 
 @dataclass(frozen=True)
 class Calibration:
-    threshold: float  # below it no sentence answers: decline
+    threshold: float  # the reader's support alone, on its held-out sentences (reported)
     false_abstention: float  # on the held-out answerable questions, at that threshold
     layers: int
+    decision: AnswerDecision | None  # what the engine decides with (training/fit_decision.py)
 
 
 class Reader:
@@ -62,12 +64,13 @@ class Reader:
         self.threads = threads
 
     @property
-    def threshold(self) -> float:
-        if self.calibration is None:
+    def decision(self) -> AnswerDecision:
+        if self.calibration is None or self.calibration.decision is None:
             raise ValueError(
-                "the reader has no calibration: run python -m training.calibrate_reader"
+                "the reader has no answer decision: run python -m training.calibrate_reader, "
+                "then python -m training.fit_decision (make train-reader runs both)"
             )
-        return self.calibration.threshold
+        return self.calibration.decision
 
     def read(self, question: str, candidates: Sequence[tuple[str, str]]) -> list[Reading]:
         """One reading per (text before the sentence, sentence): a long sentence's best window."""
@@ -115,6 +118,10 @@ def _best_span(pair: Pair, logits: np.ndarray) -> tuple[int, int] | None:
 
 def load_calibration(path: Path) -> Calibration:
     data = json.loads(path.read_text(encoding="utf-8"))
+    decision = data.get("decision")
     return Calibration(
-        float(data["threshold"]), float(data["false_abstention"]), int(data["layers"])
+        float(data["threshold"]),
+        float(data["false_abstention"]),
+        int(data["layers"]),
+        AnswerDecision.from_json(decision) if decision else None,
     )

@@ -3,11 +3,14 @@ sentences that answer and the short answer inside the best one, and declines bel
 calibrated threshold.
 
 The reader (assistant/reader.py, trained with `make train-reader`) reads the question with each
-candidate sentence of the retrieved evidence; the engine cites the best sentence, one more for
-each part of a multi-part question, and another paragraph's sentence when the reader is nearly
-as sure of it; the answer leads with the short answer. It is not the default: the first reader
-trained (README, "The reader") does worse than the rules engine on abstention and across
-languages, so the rules engine (assistant/extractive.py) answers until a reader beats it.
+candidate sentence of the retrieved evidence; the answer decision (assistant/answer_decision.py)
+weighs its support with the sentence's retrieval rank and similarity to the question. The
+engine cites the most likely sentence, one more for each part of a multi-part question, and
+another paragraph's sentence nearly as likely; the answer leads with the short answer.
+
+It is not the default: the readers trained so far (README, "The reader") do worse than the
+rules engine on abstention and across languages, so the rules engine (assistant/extractive.py)
+answers until a reader beats it.
 """
 
 from __future__ import annotations
@@ -15,11 +18,16 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+import numpy as np
+
+from assistant.answer_decision import AnswerDecision, features
+from assistant.candidates import VectorSpace
 from assistant.extractive import Extract, compose, in_reading_order
 from assistant.phrases import ABSTAIN
 from assistant.question_parts import question_parts
 from assistant.reader import Reader, Reading
 from assistant.reader_input import text_before
+from assistant.sentence_vectors import SentenceVectors
 from assistant.sentences import Sentence, split_sentences
 from assistant.types import Citation, ShortAnswer
 from store import Hit, Paragraph, Question
@@ -60,6 +68,9 @@ def candidate_sentences(
 class Read:
     candidate: Candidate
     reading: Reading
+    rank: int  # of its hit in retrieval, from 1
+    cosine: float  # its similarity to the question, in the store's primary embedding space
+    probability: float  # that it answers: the answer decision's verdict
 
     @property
     def paragraph(self) -> Paragraph:
@@ -71,25 +82,54 @@ class Read:
 
 
 class ReaderEngine:
-    def __init__(self, reader: Reader, threshold: float, max_sentences: int, limit: int) -> None:
+    def __init__(
+        self,
+        reader: Reader,
+        decision: AnswerDecision,
+        space: VectorSpace,
+        max_sentences: int,
+        limit: int,
+    ) -> None:
         self.reader = reader
-        self.threshold = threshold
+        self.decision = decision
+        self.threshold = decision.threshold
+        self.space = space
+        self.sentence_vectors = SentenceVectors(space.embed)
         self.max_sentences = max_sentences
         self.limit = limit
 
     def read(self, question: Question, hits: Sequence[Hit]) -> list[Read]:
-        """Every candidate sentence with the reader's verdict, the most likely answer first."""
+        """Every candidate sentence with the decision's verdict, the most likely answer first."""
         candidates = candidate_sentences(hits, question.filters, self.limit)
+        if not candidates:
+            return []
         readings = self.reader.read(
             question.text, [(c.context, c.sentence.text) for c in candidates]
         )
-        reads = [Read(c, r) for c, r in zip(candidates, readings, strict=True)]
-        return sorted(reads, key=lambda r: -r.reading.support)
+        rank = {id(hit): n for n, hit in enumerate(hits, start=1)}
+        ranks = [rank[id(c.hit)] for c in candidates]
+        cosines = self.sentence_vectors(
+            [c.sentence.text for c in candidates]
+        ) @ self.space.question_vector(question)
+        probabilities = self._probabilities(readings, ranks, cosines)
+        reads = [
+            Read(c, r, n, float(cos), float(p))
+            for c, r, n, cos, p in zip(
+                candidates, readings, ranks, cosines, probabilities, strict=True
+            )
+        ]
+        return sorted(reads, key=lambda r: -r.probability)
+
+    def _probabilities(
+        self, readings: Sequence[Reading], ranks: Sequence[int], cosines: np.ndarray
+    ) -> np.ndarray:
+        rows = features([r.support for r in readings], ranks, cosines)
+        return self.decision.probabilities(rows)
 
     def select(self, question: Question, reads: list[Read]) -> list[Read]:
-        """The best sentence; the best one for each other part of the question; then another
-        paragraph's sentence the reader is nearly as sure of."""
-        if not reads or reads[0].reading.support < self.threshold:
+        """The most likely sentence; the most likely for each other part of the question; then
+        another paragraph's sentence nearly as likely."""
+        if not reads or reads[0].probability < self.threshold:
             return []
         chosen = [reads[0]]
         parts = question_parts(question.text, question.lang)
@@ -99,12 +139,16 @@ class ReaderEngine:
                 readings = self.reader.read(
                     part, [(r.candidate.context, r.candidate.sentence.text) for r in pool]
                 )
-                best, reading = max(zip(pool, readings, strict=True), key=lambda p: p[1].support)
-                if reading.support >= self.threshold and best not in chosen:
-                    chosen.append(best)
-        bar = max(self.threshold, SECOND_PARAGRAPH * reads[0].reading.support)
+                # The part is read anew; its sentence keeps its rank and similarity.
+                likely = self._probabilities(
+                    readings, [r.rank for r in pool], np.array([r.cosine for r in pool])
+                )
+                index = int(np.argmax(likely))
+                if likely[index] >= self.threshold and pool[index] not in chosen:
+                    chosen.append(pool[index])
+        bar = max(self.threshold, SECOND_PARAGRAPH * reads[0].probability)
         for read in reads[1:]:
-            if len(chosen) >= self.max_sentences or read.reading.support < bar:
+            if len(chosen) >= self.max_sentences or read.probability < bar:
                 break
             # Another sentence of a chosen paragraph, or its translation, says it again.
             if all(read.candidate.hit is not c.candidate.hit for c in chosen):
@@ -114,7 +158,7 @@ class ReaderEngine:
     def answer(self, question: Question, hits: Sequence[Hit]) -> Extract:
         lang = question.lang
         reads = self.read(question, hits)
-        confidence = reads[0].reading.support if reads else 0.0
+        confidence = reads[0].probability if reads else 0.0
         chosen = self.select(question, reads)
         if not chosen:
             return Extract(ABSTAIN[lang], (), True, confidence)
@@ -125,8 +169,8 @@ class ReaderEngine:
                 quote=r.candidate.sentence.text,
                 start=r.candidate.sentence.start,
                 end=r.candidate.sentence.end,
-                support=r.reading.support,
-                verified=r.reading.support >= self.threshold,
+                support=r.probability,
+                verified=r.probability >= self.threshold,
             )
             for n, r in enumerate(in_reading_order(chosen), start=1)
         )

@@ -34,8 +34,9 @@ class AssistantSettings(BaseSettings):
         default=None,
         ge=0,
         le=1,
-        description="The reader engine declines when no sentence gets this support; by "
-        "default the threshold calibrated with the reader (reader.json beside its weights).",
+        description="The reader engine declines when no sentence is this likely to answer "
+        "(reader and retrieval together, assistant/answer_decision.py); by default the "
+        "threshold calibrated with the reader (reader.json beside its weights).",
     )
     reader_candidates: int = Field(
         default=40, ge=1, le=200, description="Most sentences the reader reads per question."

@@ -11,8 +11,10 @@ import numpy as np
 import pytest
 
 from assistant import Assistant, AssistantSettings, answer_json
+from assistant.answer_decision import AnswerDecision
 from assistant.reader import Reader
 from assistant.reader_input import SENTENCE_TOKENS, windows
+from assistant.reading_engine import ReaderEngine
 from store.e5_weights import load_e5_file
 from store.onnx_encoder import layer_names
 from ui.context import Context
@@ -25,8 +27,11 @@ SENTENCES = [
 LONG = " ".join(f"La phrase numéro {n} parle de la sécurité en Asie," for n in range(30)) + "."
 
 
-def small_reader(folder: Path, threshold: float = 0.5) -> Path:
-    """reader.npz and reader.json as `make train-reader` writes them, with one e5 layer."""
+def small_reader(
+    folder: Path, threshold: float = 0.5, decision: AnswerDecision | None = None
+) -> Path:
+    """reader.npz and reader.json as `make train-reader` writes them, with one e5 layer; the
+    answer decision passes the reader's support through unless another is given."""
     file = load_e5_file()
     names = ["emb.pos", "emb.type", "emb.ln.w", "emb.ln.b", *layer_names(0)]
     rng = np.random.default_rng(7)
@@ -37,10 +42,17 @@ def small_reader(folder: Path, threshold: float = 0.5) -> Path:
         "head.span.w": rng.normal(0, 0.05, (2, 384)),
         "head.span.b": np.zeros(2),
     }
+    folder.mkdir(parents=True, exist_ok=True)
     weights = folder / "reader.npz"
     halves = {k: np.asarray(v, np.float16) for k, v in tensors.items()}
     np.savez_compressed(weights, **halves)  # type: ignore[arg-type]
-    calibration = {"threshold": threshold, "false_abstention": 0.05, "layers": 1}
+    decision = decision or AnswerDecision.reader_alone(threshold)
+    calibration = {
+        "threshold": threshold,
+        "false_abstention": 0.05,
+        "layers": 1,
+        "decision": decision.to_json(),
+    }
     weights.with_suffix(".json").write_text(json.dumps(calibration), encoding="utf-8")
     return weights
 
@@ -58,7 +70,7 @@ def test_the_reader_builds_offline_and_reads_each_candidate(
 
     assert len(readings) == 4
     assert list((tmp_path / "models").glob("reader-*-int8.onnx"))
-    assert reader.layers == 1 and reader.threshold == 0.5
+    assert reader.layers == 1 and reader.decision.threshold == 0.5
     for (_, sentence), reading in zip([*SENTENCES, ("", LONG)], readings, strict=True):
         assert 0.0 < reading.support < 1.0
         assert reading.span is not None
@@ -116,3 +128,26 @@ def test_the_reader_engine_declines_when_no_sentence_reaches_its_threshold(
 ) -> None:
     answer = reader_assistant(seeded_context, weights, 1.0).ask("亚信会议有多少个成员国？")
     assert answer.abstained and answer.citations == () and answer.short_answer is None
+
+
+def test_the_answer_decision_weighs_retrieval_beside_the_reader(
+    seeded_context: Context, tmp_path: Path
+) -> None:
+    """A decision that trusts only retrieval's rank cites the top hit; one that trusts only the
+    reader cites the sentence it supports most, wherever retrieval ranked it."""
+    question = "Quand le premier sommet de la CICA s'est-il tenu ?"
+    by_rank = AnswerDecision((0.0, -5.0, 0.0, 0.0, 0.0), 0.0)
+    weights = small_reader(tmp_path / "rank", decision=by_rank)
+    answer = reader_assistant(seeded_context, weights, 0.0).ask(question)
+    top = answer.retrieved[0]
+    assert answer.citations[0].paragraph in top.readable({})
+    assert answer.confidence == pytest.approx(1 / (1 + np.exp(-by_rank.weights[-1])))
+
+    alone = reader_assistant(seeded_context, small_reader(tmp_path / "alone"), 0.0)
+    engine = alone.engine
+    assert isinstance(engine, ReaderEngine)
+    asked = alone.question(question)
+    reads = engine.read(asked, seeded_context.store.search(asked, 5, 30))
+    assert [r.probability for r in reads] == pytest.approx(
+        sorted((r.reading.support for r in reads), reverse=True)
+    )

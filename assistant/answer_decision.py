@@ -1,0 +1,70 @@
+"""Which candidate sentence leads the answer, and whether to answer at all.
+
+A logistic model over what the engine knows of each candidate sentence: the reader's support,
+the retrieval rank of its paragraph and the sentence's similarity to the question. The reader
+alone reads one sentence at a time and cannot see that its paragraph came first in retrieval
+or that the question is about something the collection never mentions; retrieval alone cannot
+read. Fitted on held-out questions asked through retrieval, including questions whose articles
+are not in the collection (training/fit_decision.py); its weights and threshold are in the
+reader's calibration file (reader.json), beside the reader's weights.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+FEATURES = ("reader_logit", "log_rank", "cosine", "top_hit")
+_EPSILON = 1e-6
+
+
+def features(supports: Sequence[float], ranks: Sequence[int], cosines: np.ndarray) -> np.ndarray:
+    """One row per candidate, the columns of FEATURES."""
+    support = np.clip(np.asarray(supports, dtype=np.float64), _EPSILON, 1 - _EPSILON)
+    rank = np.asarray(ranks, dtype=np.float64)
+    return np.stack(
+        [np.log(support / (1 - support)), np.log(rank), np.asarray(cosines), rank == 1], axis=1
+    )
+
+
+@dataclass(frozen=True)
+class AnswerDecision:
+    weights: tuple[float, ...]  # one per FEATURES, then the intercept
+    threshold: float  # no candidate this likely to answer: decline
+
+    def __post_init__(self) -> None:
+        if len(self.weights) != len(FEATURES) + 1:
+            raise ValueError(
+                f"the answer decision has {len(self.weights)} weights, wants "
+                f"{len(FEATURES) + 1}: refit it with python -m training.fit_decision"
+            )
+
+    def probabilities(self, rows: np.ndarray) -> np.ndarray:
+        """Per candidate (rows of `features`), the probability that it holds the answer."""
+        if not len(rows):
+            return np.zeros(0)
+        w = np.asarray(self.weights)
+        return 1.0 / (1.0 + np.exp(-(rows @ w[:-1] + w[-1])))
+
+    def to_json(self) -> dict:
+        return {
+            "features": list(FEATURES),
+            "weights": [round(w, 6) for w in self.weights],
+            "threshold": round(self.threshold, 6),
+        }
+
+    @classmethod
+    def reader_alone(cls, threshold: float = 0.0) -> AnswerDecision:
+        """The reader's support as it is: weight 1 on its logit, none on the rest."""
+        return cls((1.0, *[0.0] * len(FEATURES)), threshold)
+
+    @classmethod
+    def from_json(cls, data: Mapping) -> AnswerDecision:
+        if list(data.get("features", [])) != list(FEATURES):
+            raise ValueError(
+                f"the answer decision was fitted on {data.get('features')}, the engine computes "
+                f"{list(FEATURES)}: refit it with python -m training.fit_decision"
+            )
+        return cls(tuple(float(w) for w in data["weights"]), float(data["threshold"]))
