@@ -16,8 +16,8 @@ class Citation:
     quote: str
     start: int
     end: int
-    support: float = 1.0  # the reader's probability that the quote answers the question
-    verified: bool = True  # support reached the reader's threshold (and, for an LLM's
+    support: float = 1.0  # the reader engine's probability that the quote answers the question
+    verified: bool = True  # support reached the engine's threshold (and, for an LLM's
     # sentence, the quote backs what it claims)
 
     def __post_init__(self) -> None:

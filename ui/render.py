@@ -41,7 +41,7 @@ def escape_markdown(text: str) -> str:
 
 
 def is_verified(citation: Citation) -> bool:
-    """The reader's support for the quote reached its threshold (the engines decide)."""
+    """The engine found the quote's support reached its threshold (the engines decide)."""
     return citation.verified
 
 
