@@ -41,12 +41,21 @@ class AnswerDecision:
                 f"{len(FEATURES) + 1}: refit it with python -m training.fit_decision"
             )
 
-    def probabilities(self, rows: np.ndarray) -> np.ndarray:
-        """Per candidate (rows of `features`), the probability that it holds the answer."""
+    def log_odds(self, rows: np.ndarray) -> np.ndarray:
+        """Per candidate (rows of `features`), the log-odds that it holds the answer."""
         if not len(rows):
             return np.zeros(0)
         w = np.asarray(self.weights)
-        return 1.0 / (1.0 + np.exp(-(rows @ w[:-1] + w[-1])))
+        return np.asarray(rows @ w[:-1] + w[-1])
+
+    def probabilities(self, rows: np.ndarray) -> np.ndarray:
+        return 1.0 / (1.0 + np.exp(-self.log_odds(rows)))
+
+    def worth_reading(self, ranks: Sequence[int], cosines: np.ndarray, count: int) -> list[int]:
+        """The `count` candidates most likely to answer before the reader has read any (its
+        support taken as even): the reader's time goes to them, best first."""
+        before = self.log_odds(features([0.5] * len(ranks), ranks, cosines))
+        return [int(i) for i in np.argsort(-before, kind="stable")[:count]]
 
     def to_json(self) -> dict:
         return {

@@ -46,7 +46,8 @@ class Assistant:
         )
         self.verifier = Verifier(store.embed)
         model = llm if llm is not None else build_llm(self.settings)
-        self.llm_engine = LLMEngine(model, self.verifier) if model is not None else None
+        judge = self.engine if isinstance(self.engine, ReaderEngine) else None
+        self.llm_engine = LLMEngine(model, self.verifier, judge) if model is not None else None
 
     def _reader_engine(self) -> ReaderEngine:
         settings = self.settings

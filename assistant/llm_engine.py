@@ -4,17 +4,20 @@ The prompt numbers the evidence paragraphs and asks for [n] after every sentence
 question's language. Whatever the model writes goes through the verifier (assistant/verify.py):
 unsupported sentences are removed, bad markers repaired or dropped. When nothing verifiable
 remains, the extractive answer is returned instead, so plugging in an LLM never lowers the
-guarantee that every sentence is backed by the paragraph it cites.
+guarantee that every sentence is backed by the paragraph it cites. With the reader engine, a
+backed sentence's citation stays `verified` only when the reader engine finds its quote likely
+to answer the question (it judges the quote as it judges its own candidates).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from assistant.extractive import Extract
 from assistant.phrases import ABSTAIN, LANGUAGE_NAMES
+from assistant.types import Citation
 from assistant.verify import Verifier
 from store import Hit, Paragraph, Question
 
@@ -67,10 +70,19 @@ def build_prompt(question: str, lang: str, evidence: Sequence[Paragraph]) -> str
     )
 
 
+class Judge(Protocol):
+    """The reader engine, asked whether the sentences an LLM cited answer the question."""
+
+    def judge(
+        self, question: Question, hits: Sequence[Hit], citations: Sequence[Citation]
+    ) -> tuple[Citation, ...]: ...
+
+
 class LLMEngine:
-    def __init__(self, llm: Any, verifier: Verifier) -> None:
+    def __init__(self, llm: Any, verifier: Verifier, judge: Judge | None = None) -> None:
         self.llm = llm  # a llama_index.core.llms.LLM
         self.verifier = verifier
+        self.judge = judge  # with the reader engine: a backed quote must also answer
 
     def answer(self, question: Question, hits: Sequence[Hit], extract: Extract) -> LLMResult:
         """The LLM's verified answer, or `extract` (the extractive one) when none survives.
@@ -85,6 +97,7 @@ class LLMEngine:
         verified = self.verifier.verify(raw, question.lang, evidence)
         if not verified.citations:
             return LLMResult(extract, "extractive (fallback)", raw)
-        return LLMResult(
-            Extract(verified.text, verified.citations, False, extract.confidence), "llm", raw
-        )
+        citations = verified.citations
+        if self.judge is not None:
+            citations = self.judge.judge(question, hits, citations)
+        return LLMResult(Extract(verified.text, citations, False, extract.confidence), "llm", raw)

@@ -16,7 +16,7 @@ answers until a reader beats it.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -32,6 +32,7 @@ from assistant.sentences import Sentence, split_sentences
 from assistant.types import Citation, ShortAnswer
 from store import Hit, Paragraph, Question
 
+GATHERED = 80  # sentences embedded per question; the reader reads the most promising of them
 PART_POOL = 8  # a part of the question is read against the best sentences for the whole
 SECOND_PARAGRAPH = 0.9  # another paragraph's sentence is cited when this close to the best
 WHOLE_SENTENCE = 0.8  # a "short" answer this much of its sentence adds nothing: left out
@@ -51,17 +52,15 @@ class Candidate:
         return text_before(self.paragraph.text, self.sentence.start)
 
 
-def candidate_sentences(
-    hits: Sequence[Hit], filters: Mapping[str, str], limit: int
-) -> list[Candidate]:
-    """At most `limit` candidates, best hit first (a lower hit is cut first)."""
+def candidate_sentences(hits: Sequence[Hit], filters: Mapping[str, str]) -> list[Candidate]:
+    """At most GATHERED candidates, best hit first (a lower hit is cut first)."""
     out = [
         Candidate(hit, paragraph, sentence)
         for hit in hits
         for paragraph in hit.readable(filters)
         for sentence in split_sentences(paragraph.text)
     ]
-    return out[:limit]
+    return out[:GATHERED]
 
 
 @dataclass(frozen=True)
@@ -100,17 +99,19 @@ class ReaderEngine:
 
     def read(self, question: Question, hits: Sequence[Hit]) -> list[Read]:
         """Every candidate sentence with the decision's verdict, the most likely answer first."""
-        candidates = candidate_sentences(hits, question.filters, self.limit)
-        if not candidates:
+        gathered = candidate_sentences(hits, question.filters)
+        if not gathered:
             return []
+        rank = {id(hit): n for n, hit in enumerate(hits, start=1)}
+        vectors = self.sentence_vectors([c.sentence.text for c in gathered])
+        similar = vectors @ self.space.question_vector(question)
+        kept = self.decision.worth_reading([rank[id(c.hit)] for c in gathered], similar, self.limit)
+        candidates = [gathered[i] for i in kept]
+        ranks = [rank[id(c.hit)] for c in candidates]
+        cosines = similar[kept]
         readings = self.reader.read(
             question.text, [(c.context, c.sentence.text) for c in candidates]
         )
-        rank = {id(hit): n for n, hit in enumerate(hits, start=1)}
-        ranks = [rank[id(c.hit)] for c in candidates]
-        cosines = self.sentence_vectors(
-            [c.sentence.text for c in candidates]
-        ) @ self.space.question_vector(question)
         probabilities = self._probabilities(readings, ranks, cosines)
         reads = [
             Read(c, r, n, float(cos), float(p))
@@ -119,6 +120,35 @@ class ReaderEngine:
             )
         ]
         return sorted(reads, key=lambda r: -r.probability)
+
+    def judge(
+        self, question: Question, hits: Sequence[Hit], citations: Sequence[Citation]
+    ) -> tuple[Citation, ...]:
+        """Other sentences cited for the question (an LLM's), judged as the engine judges its
+        own: each stays `verified` only if its quote is likely enough to answer the question."""
+        found = []
+        for c in citations:
+            hit = next((h for h in hits if c.paragraph in h.readable(question.filters)), None)
+            found.append(hit)
+        judged = [
+            (c, Candidate(hit, c.paragraph, Sentence(c.quote, c.start, c.end)))
+            for c, hit in zip(citations, found, strict=True)
+            if hit is not None
+        ]
+        if not judged:
+            return tuple(replace(c, verified=False) for c in citations)
+        readings = self.reader.read(
+            question.text, [(cand.context, cand.sentence.text) for _, cand in judged]
+        )
+        rank = {id(hit): n for n, hit in enumerate(hits, start=1)}
+        vectors = self.sentence_vectors([cand.sentence.text for _, cand in judged])
+        likely = self._probabilities(
+            readings,
+            [rank[id(cand.hit)] for _, cand in judged],
+            vectors @ self.space.question_vector(question),
+        )
+        passed = {id(c) for (c, _), p in zip(judged, likely, strict=True) if p >= self.threshold}
+        return tuple(replace(c, verified=c.verified and id(c) in passed) for c in citations)
 
     def _probabilities(
         self, readings: Sequence[Reading], ranks: Sequence[int], cosines: np.ndarray

@@ -39,7 +39,11 @@ class AssistantSettings(BaseSettings):
         "threshold calibrated with the reader (reader.json beside its weights).",
     )
     reader_candidates: int = Field(
-        default=40, ge=1, le=200, description="Most sentences the reader reads per question."
+        default=40,
+        ge=1,
+        le=80,
+        description="Most sentences the reader reads per question: those the answer decision "
+        "finds most promising by retrieval rank and similarity to the question.",
     )
     max_sentences: int = Field(default=3, ge=1, le=10, description="Most sentences in an answer.")
     max_question_chars: int = Field(

@@ -76,3 +76,14 @@ def test_off_collection_articles_are_kept_out_of_the_store_padding_included() ->
     assert not any(r.paragraph in texts for r in held if r.title in absent)
     assert not any(r.paragraph in texts for r in train if r.title in absent)
     assert {p.lang for p in texts.values()} == {"en", "fr", "zh"}
+
+
+def test_the_reader_reads_the_candidates_retrieval_makes_most_promising() -> None:
+    ranks = [1, 1, 2, 3, 5]
+    cosines = np.array([0.1, 0.6, 0.3, 0.9, 0.2])
+    by_similarity = AnswerDecision((0.8, 0.0, 4.0, 0.0, -3.0), 0.1)
+    by_rank = AnswerDecision((0.8, -1.0, 0.0, 0.0, -3.0), 0.1)
+
+    assert by_similarity.worth_reading(ranks, cosines, 3) == [3, 1, 2]
+    assert by_rank.worth_reading(ranks, cosines, 3) == [0, 1, 2]  # ties keep retrieval's order
+    assert AnswerDecision.reader_alone().worth_reading(ranks, cosines, 10) == [0, 1, 2, 3, 4]

@@ -28,7 +28,7 @@ from tqdm import tqdm
 from assistant import AssistantSettings
 from assistant.answer_decision import AnswerDecision
 from assistant.reader import Reader
-from assistant.reading_engine import ReaderEngine
+from assistant.reading_engine import GATHERED, ReaderEngine
 from bench.benchdata import Passage, build_store
 from store import ChromaStore, Question
 from training.code_switch import switched
@@ -115,8 +115,8 @@ def main() -> None:
     CACHE.mkdir(parents=True, exist_ok=True)
     store, cached = build_store(passages(stored, train, absent), ("use", "e5"), CACHE)
     reader = Reader(store.settings.models_path, store.settings.threads, args.weights)
-    limit = AssistantSettings().reader_candidates
-    engine = ReaderEngine(reader, AnswerDecision.reader_alone(), store, 1, limit)
+    # Every gathered sentence is read, so the decision learns from all the engine may read.
+    engine = ReaderEngine(reader, AnswerDecision.reader_alone(), store, 1, GATHERED)
     if absent:
         asked = [(r.lang, replace(r, answers=())) for r in held if r.title in absent]
     else:

@@ -151,3 +151,23 @@ def test_an_injected_document_still_gets_only_verified_sentences(
     assert_guarantees(answer)
     for sentence, marker in re.findall(r"([^\[\]]+?)\s*\[(\d+)\]", answer.text):
         assert answer.citations[int(marker) - 1].support >= VERIFIED_FROM, sentence
+
+
+def test_with_the_reader_engine_a_backed_quote_must_also_answer_the_question(
+    seeded_store: ChromaStore, model_path: Path
+) -> None:
+    """Two sentences the verifier finds backed by the note; the reader engine judges which
+    answers 'how many member states?' (the 26 members) and which does not (the first summit)."""
+    grammar = (
+        'root ::= "2002年6月，亚信会议第一次峰会在阿拉木图举行 [1]。亚信会议已有26个成员国 [1]。"'
+    )
+    settings = AssistantSettings(engine="reader", llm="llama-cpp", llm_path=model_path)
+    constrained = llm_assistant(seeded_store, model_path, grammar).llm_engine
+    assert constrained is not None
+    answer = Assistant(seeded_store, settings, llm=constrained.llm).ask("亚信会议有多少个成员国？")
+
+    assert answer.engine == "llm", answer.text
+    assert_guarantees(answer)
+    by_quote = {c.quote: c.verified for c in answer.citations}
+    assert any("26个成员国" in q and v for q, v in by_quote.items()), by_quote
+    assert any("阿拉木图" in q and not v for q, v in by_quote.items()), by_quote
