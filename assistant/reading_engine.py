@@ -91,14 +91,14 @@ class ReaderEngine:
     ) -> None:
         self.reader = reader
         self.decision = decision
-        self.threshold = decision.threshold
         self.space = space
         self.sentence_vectors = SentenceVectors(space.embed)
         self.max_sentences = max_sentences
         self.limit = limit
 
     def read(self, question: Question, hits: Sequence[Hit]) -> list[Read]:
-        """Every candidate sentence with the decision's verdict, the most likely answer first."""
+        """The candidate sentences the reader read (the `limit` most promising by rank and
+        similarity), with the decision's verdict, the most likely answer first."""
         gathered = candidate_sentences(hits, question.filters)
         if not gathered:
             return []
@@ -147,7 +147,9 @@ class ReaderEngine:
             [rank[id(cand.hit)] for _, cand in judged],
             vectors @ self.space.question_vector(question),
         )
-        passed = {id(c) for (c, _), p in zip(judged, likely, strict=True) if p >= self.threshold}
+        passed = {
+            id(c) for (c, _), p in zip(judged, likely, strict=True) if p >= self.decision.threshold
+        }
         return tuple(replace(c, verified=c.verified and id(c) in passed) for c in citations)
 
     def _probabilities(
@@ -159,7 +161,7 @@ class ReaderEngine:
     def select(self, question: Question, reads: list[Read]) -> list[Read]:
         """The most likely sentence; the most likely for each other part of the question; then
         another paragraph's sentence nearly as likely."""
-        if not reads or reads[0].probability < self.threshold:
+        if not reads or reads[0].probability < self.decision.threshold:
             return []
         chosen = [reads[0]]
         parts = question_parts(question.text, question.lang)
@@ -174,9 +176,9 @@ class ReaderEngine:
                     readings, [r.rank for r in pool], np.array([r.cosine for r in pool])
                 )
                 index = int(np.argmax(likely))
-                if likely[index] >= self.threshold and pool[index] not in chosen:
+                if likely[index] >= self.decision.threshold and pool[index] not in chosen:
                     chosen.append(pool[index])
-        bar = max(self.threshold, SECOND_PARAGRAPH * reads[0].probability)
+        bar = max(self.decision.threshold, SECOND_PARAGRAPH * reads[0].probability)
         for read in reads[1:]:
             if len(chosen) >= self.max_sentences or read.probability < bar:
                 break
@@ -200,7 +202,7 @@ class ReaderEngine:
                 start=r.candidate.sentence.start,
                 end=r.candidate.sentence.end,
                 support=r.probability,
-                verified=r.probability >= self.threshold,
+                verified=r.probability >= self.decision.threshold,
             )
             for n, r in enumerate(in_reading_order(chosen), start=1)
         )

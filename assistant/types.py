@@ -16,7 +16,8 @@ class Citation:
     quote: str
     start: int
     end: int
-    support: float = 1.0  # the reader engine's probability that the quote answers the question
+    support: float = 1.0  # the rules engine: 1.0; the reader engine: the probability that the
+    # quote answers the question; an LLM's sentence: how well the quote backs it (verifier)
     verified: bool = True  # support reached the engine's threshold (and, for an LLM's
     # sentence, the quote backs what it claims)
 

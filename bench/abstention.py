@@ -77,7 +77,8 @@ def figures(declined: list[bool], holding: list[bool], answerable: bool) -> dict
 
 def run(assistant: Assistant, sets: dict[str, list[dict]], thresholds: Sequence[float]) -> dict:
     """Each set's figures at the assistant's own threshold, and at each of `thresholds` above
-    it (a question is declined when the reader's best support is below the threshold; the
+    it (a question is declined when its answer's confidence, the reader engine's best
+    probability, is below the threshold; the
     first citation is the best sentence whatever the threshold)."""
     report: dict[str, dict] = {}
     for name, items in sets.items():

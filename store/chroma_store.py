@@ -130,6 +130,11 @@ class ChromaStore(StoreReads):
         each with the translations its filters allow (store/search.py)."""
         return self.searcher.search(question, top_k, depth)
 
+    @property
+    def primary_embedder(self) -> str:
+        """The key (DOCQA_EMBEDDERS) of the embedder `question_vector` and `embed` use."""
+        return self.settings.embedders[0]
+
     def question_vector(self, question: Question) -> np.ndarray:
         """The question in the primary embedder's space (embedded once per question)."""
         return question.vector(self.embedders[0])

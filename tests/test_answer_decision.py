@@ -6,8 +6,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from assistant.answer_decision import FEATURES, AnswerDecision, features
-from training.fit_decision import Question, calibrated, logistic
+from assistant.answer_decision import AnswerDecision, features
+from training.fit_decision import Harvested, calibrated, logistic
 from training.pipeline_reads import fold, passages
 from training.reader_data import Record, read_records, split
 
@@ -22,10 +22,10 @@ def test_the_logistic_fit_recovers_the_weights_that_made_the_data() -> None:
     assert np.allclose(logistic(x, y), truth, atol=0.1)
 
 
-def question(lang: str, supports: list[float], answerable: bool = True) -> Question:
+def question(lang: str, supports: list[float], answerable: bool = True) -> Harvested:
     rows = features(supports, list(range(1, len(supports) + 1)), np.zeros(len(supports)))
     holds = np.array([answerable and i == 0 for i in range(len(supports))])
-    return Question(lang, 0, answerable, not answerable, rows, holds)
+    return Harvested(lang, 0, answerable, not answerable, rows, holds)
 
 
 def test_the_threshold_declines_at_most_the_target_share_of_each_languages_answerable() -> None:
@@ -45,18 +45,29 @@ def test_the_threshold_declines_at_most_the_target_share_of_each_languages_answe
         ]
         assert np.mean(np.array(best) < decision.threshold) <= 0.08
     # French's answerable reach lowest, so French sets the bar; the unanswerable fall below it.
+    assert decision.embedder == "use"
     assert 0.2 < decision.threshold < 0.3
     assert all(decision.probabilities(q.rows).max() < decision.threshold for q in questions[600:])
 
 
-def test_a_decision_fitted_on_other_features_is_refused_with_the_fix() -> None:
-    fitted = AnswerDecision((0.8, -0.6, 4.2, 0.4, -3.0), 0.07).to_json()
-    assert AnswerDecision.from_json(fitted) == AnswerDecision((0.8, -0.6, 4.2, 0.4, -3.0), 0.07)
+def test_a_decision_fitted_on_other_features_or_cosines_is_refused_with_the_fix() -> None:
+    decision = AnswerDecision((0.8, -0.6, 4.2, 0.4, -3.0), 0.07, "use")
+    fitted = decision.to_json()
+    assert AnswerDecision.from_json(fitted) == decision
     with pytest.raises(ValueError, match="training.fit_decision"):
         AnswerDecision.from_json({**fitted, "features": ["reader_logit"]})
     with pytest.raises(ValueError, match="training.fit_decision"):
         AnswerDecision((1.0, 0.0), 0.5)
-    assert len(FEATURES) == 4
+    decision.check_embedder("use")
+    with pytest.raises(ValueError, match="DOCQA_EMBEDDERS starting with use"):
+        decision.check_embedder("e5")
+    AnswerDecision.reader_alone().check_embedder("e5")  # no cosine weight: any embedder
+
+
+def test_a_stored_threshold_never_declines_the_question_it_was_set_on() -> None:
+    boundary = 0.07161594
+    stored = AnswerDecision.from_json(AnswerDecision((1.0, 0, 0, 0, 0), boundary).to_json())
+    assert stored.threshold <= boundary
 
 
 def test_the_reader_alone_passes_the_readers_support_through() -> None:

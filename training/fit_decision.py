@@ -19,22 +19,21 @@ from __future__ import annotations
 import argparse
 import json
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
 
 from assistant.answer_decision import FEATURES, AnswerDecision, features
 from assistant.reader import WEIGHTS
-from training.pipeline_reads import CACHE, READS, fold, off_collection
+from training.calibrate_reader import CALIBRATED_ON, LANGUAGES, highest_threshold
+from training.pipeline_reads import CACHE, EMBEDDERS, READS, fold, off_collection
 
-LANGUAGES = ("en", "fr", "zh", "en-zh", "zh-en")
-CALIBRATED_ON = ("en", "fr", "zh")
 L2 = 1e-2
 
 
 @dataclass(frozen=True)
-class Question:
+class Harvested:
     lang: str
     fold: int
     answerable: bool
@@ -43,7 +42,7 @@ class Question:
     holds: np.ndarray  # which candidates hold a gold answer
 
 
-def load(paths: list[Path]) -> list[Question]:
+def load(paths: list[Path]) -> list[Harvested]:
     out = []
     for path in paths:
         for line in path.open(encoding="utf-8"):
@@ -56,7 +55,7 @@ def load(paths: list[Path]) -> list[Question]:
             )
             off = bool(q.get("off_collection"))
             holds = np.array([r["holds"] and not off for r in reads], dtype=bool)
-            out.append(Question(q["lang"], fold(q["title"]), q["answerable"], off, rows, holds))
+            out.append(Harvested(q["lang"], fold(q["title"]), q["answerable"], off, rows, holds))
     return out
 
 
@@ -75,7 +74,7 @@ def logistic(x: np.ndarray, y: np.ndarray, l2: float = L2, steps: int = 30) -> n
     return w
 
 
-def best(decision: AnswerDecision, question: Question) -> tuple[float, bool]:
+def best_candidate(decision: AnswerDecision, question: Harvested) -> tuple[float, bool]:
     """The most likely candidate's probability, and whether it holds an answer."""
     if not len(question.rows):
         return 0.0, False
@@ -84,37 +83,36 @@ def best(decision: AnswerDecision, question: Question) -> tuple[float, bool]:
     return float(p[top]), bool(question.holds[top])
 
 
-def calibrated(weights: np.ndarray, questions: list[Question], target: float) -> AnswerDecision:
+def calibrated(weights: np.ndarray, harvested: list[Harvested], target: float) -> AnswerDecision:
     """The decision with the highest threshold declining at most `target` of the answerable
     questions of each language."""
-    decision = AnswerDecision(tuple(float(w) for w in weights), 0.0)
-    limits = []
-    for lang in CALIBRATED_ON:
-        found = sorted(
-            best(decision, q)[0]
-            for q in questions
-            if q.lang == lang and q.answerable and not q.off_collection
-        )
-        if found:
-            limits.append(found[int(np.floor(target * len(found)))])
-    return AnswerDecision(decision.weights, float(min(limits)))
+    decision = AnswerDecision(tuple(float(w) for w in weights), 0.0, EMBEDDERS[0])
+    best = {
+        lang: [
+            best_candidate(decision, h)[0]
+            for h in harvested
+            if h.lang == lang and h.answerable and not h.off_collection
+        ]
+        for lang in CALIBRATED_ON
+    }
+    return replace(decision, threshold=highest_threshold(best, target))
 
 
-def fit(questions: list[Question], target: float) -> AnswerDecision:
+def fit(questions: list[Harvested], target: float) -> AnswerDecision:
     x = np.vstack([q.rows for q in questions if len(q.rows)])
     y = np.concatenate([q.holds for q in questions]).astype(np.float64)
     return calibrated(logistic(x, y), questions, target)
 
 
-def reader_alone(questions: list[Question], target: float) -> AnswerDecision:
+def reader_alone(questions: list[Harvested], target: float) -> AnswerDecision:
     return calibrated(np.array(AnswerDecision.reader_alone().weights), questions, target)
 
 
-Verdict = tuple[Question, float, bool, float]  # question, best probability, holds, threshold
+Verdict = tuple[Harvested, float, bool, float]  # question, best probability, holds, threshold
 
 
-def verdicts(decision: AnswerDecision, questions: list[Question]) -> list[Verdict]:
-    return [(q, *best(decision, q), decision.threshold) for q in questions]
+def verdicts(decision: AnswerDecision, questions: list[Harvested]) -> list[Verdict]:
+    return [(q, *best_candidate(decision, q), decision.threshold) for q in questions]
 
 
 def figures(found: list[Verdict]) -> dict:
@@ -141,9 +139,9 @@ def figures(found: list[Verdict]) -> dict:
 
 
 def across_halves(
-    questions: list[Question],
+    questions: list[Harvested],
     target: float,
-    fitter: Callable[[list[Question], float], AnswerDecision],
+    fitter: Callable[[list[Harvested], float], AnswerDecision],
 ) -> dict:
     """Fitted (threshold included) on one half of the articles, measured on the other."""
     found: list[Verdict] = []

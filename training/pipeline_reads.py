@@ -27,7 +27,7 @@ from tqdm import tqdm
 
 from assistant import AssistantSettings
 from assistant.answer_decision import AnswerDecision
-from assistant.reader import Reader
+from assistant.reader import WEIGHTS, Reader
 from assistant.reading_engine import GATHERED, ReaderEngine
 from bench.benchdata import Passage, build_store
 from store import ChromaStore, Question
@@ -37,6 +37,7 @@ from training.reader_data import Record, read_records, split
 ROOT = Path(__file__).resolve().parents[1]
 CACHE = ROOT / ".train-data" / "pipeline"
 READS = "reads.jsonl"
+EMBEDDERS = ("use", "e5")  # the default store's: the decision's cosines are the first one's
 PARAGRAPHS_PER_LANGUAGE = 500  # held-out paragraphs padded to this with training ones
 
 
@@ -79,8 +80,9 @@ def questions(held: list[Record], seed: int = 13) -> list[tuple[str, Record]]:
     return out
 
 
-def reads(engine: ReaderEngine, store: ChromaStore, record: Record) -> list[dict]:
-    settings = AssistantSettings()
+def reads(
+    engine: ReaderEngine, store: ChromaStore, settings: AssistantSettings, record: Record
+) -> list[dict]:
     asked = Question.of(record.question)
     hits = store.search(asked, settings.top_k, settings.search_depth)
     answers = [record.paragraph[a:b] for a, b in record.answers]
@@ -97,7 +99,7 @@ def reads(engine: ReaderEngine, store: ChromaStore, record: Record) -> list[dict
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--weights", type=Path, default=AssistantSettings().reader_weights)
+    parser.add_argument("--weights", type=Path, default=WEIGHTS)
     parser.add_argument("--out", type=Path, default=None)
     parser.add_argument("--limit", type=int, default=0, help="questions (0: all)")
     parser.add_argument(
@@ -113,8 +115,9 @@ def main() -> None:
     absent = {r.title for r in held if fold(r.title) == args.leave_out}
     stored = [r for r in held if r.title not in absent]
     CACHE.mkdir(parents=True, exist_ok=True)
-    store, cached = build_store(passages(stored, train, absent), ("use", "e5"), CACHE)
+    store, cached = build_store(passages(stored, train, absent), EMBEDDERS, CACHE)
     reader = Reader(store.settings.models_path, store.settings.threads, args.weights)
+    settings = AssistantSettings()
     # Every gathered sentence is read, so the decision learns from all the engine may read.
     engine = ReaderEngine(reader, AnswerDecision.reader_alone(), store, 1, GATHERED)
     if absent:
@@ -132,7 +135,7 @@ def main() -> None:
                 "title": record.title,
                 "answerable": bool(record.answers),
                 "off_collection": record.title in absent,
-                "reads": reads(engine, store, record),
+                "reads": reads(engine, store, settings, record),
             }
             lines.write(json.dumps(row, ensure_ascii=False) + "\n")
             counts[lang] += 1

@@ -14,7 +14,8 @@ from assistant import Assistant, AssistantSettings, answer_json
 from assistant.answer_decision import AnswerDecision
 from assistant.reader import Reader
 from assistant.reader_input import SENTENCE_TOKENS, windows
-from assistant.reading_engine import ReaderEngine
+from assistant.reading_engine import ReaderEngine, candidate_sentences
+from store import Question
 from store.e5_weights import load_e5_file
 from store.onnx_encoder import layer_names
 from ui.context import Context
@@ -133,8 +134,8 @@ def test_the_reader_engine_declines_when_no_sentence_reaches_its_threshold(
 def test_the_answer_decision_weighs_retrieval_beside_the_reader(
     seeded_context: Context, tmp_path: Path
 ) -> None:
-    """A decision that trusts only retrieval's rank cites the top hit; one that trusts only the
-    reader cites the sentence it supports most, wherever retrieval ranked it."""
+    """A decision that trusts only retrieval's rank cites the top hit; with one that trusts
+    only the reader, the most likely sentence is the one the reader supports most."""
     question = "Quand le premier sommet de la CICA s'est-il tenu ?"
     by_rank = AnswerDecision((0.0, -5.0, 0.0, 0.0, 0.0), 0.0)
     weights = small_reader(tmp_path / "rank", decision=by_rank)
@@ -151,3 +152,28 @@ def test_the_answer_decision_weighs_retrieval_beside_the_reader(
     assert [r.probability for r in reads] == pytest.approx(
         sorted((r.reading.support for r in reads), reverse=True)
     )
+
+
+def test_the_reader_reads_only_the_most_promising_candidates(
+    seeded_context: Context, weights: Path
+) -> None:
+    """With a limit of 3, the sentences read are those the decision ranks first before reading,
+    each with its hit's rank and its own similarity to the question."""
+    by_similarity = AnswerDecision((1.0, 0.0, 5.0, 0.0, 0.0), 0.0)
+    store = seeded_context.store
+    reader = Reader(store.settings.models_path, 1, weights)
+    engine = ReaderEngine(reader, by_similarity, store, 3, 3)
+    asked = Question.of("亚信会议有多少个成员国？")
+    hits = store.search(asked, 5, 30)
+    gathered = candidate_sentences(hits, asked.filters)
+    cosines = store.embed([c.sentence.text for c in gathered]) @ store.question_vector(asked)
+
+    reads = engine.read(asked, hits)
+
+    assert len(gathered) > 3 and len(reads) == 3
+    assert {r.sentence.text for r in reads} == {
+        gathered[i].sentence.text for i in np.argsort(-cosines)[:3]
+    }
+    for r in reads:
+        assert r.rank == 1 + next(n for n, h in enumerate(hits) if h is r.candidate.hit)
+        assert r.cosine == pytest.approx(float(cosines[gathered.index(r.candidate)]), abs=1e-5)

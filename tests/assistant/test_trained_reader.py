@@ -1,6 +1,7 @@
-"""The shipped reader (assistant/models/reader.npz, v3) and its answer decision, as a user gets
-them with DOCQA_ENGINE=reader: offline, declining questions the seed corpus has nothing on, and
-reading held-out qa-train questions (never trained on) in each language as measured."""
+"""The shipped reader (assistant/models/reader.npz, v3) as a user gets it: it loads offline; with
+its answer decision (DOCQA_ENGINE=reader) it declines questions the seed corpus has nothing on;
+alone, it finds the answer sentence of held-out qa-train questions (articles it was never
+trained on; the decision was fitted on them, so it is not tested here)."""
 
 from __future__ import annotations
 
@@ -69,8 +70,8 @@ def held_out() -> dict[str, list[list[Example]]]:
 def test_held_out_questions_find_their_answer_sentence_first(
     reader_assistant: Assistant, held_out: dict[str, list[list[Example]]], lang: str
 ) -> None:
-    """Among their paragraph's sentences and the closest of other articles (as retrieval
-    brings them), the answer sentence is read first for most (held out: .77-.81 of all)."""
+    """Among their paragraph's sentences and the closest sentences of other held-out articles,
+    the answer sentence gets the reader's highest support for most (all held out: .77-.81)."""
     reader = Reader(reader_assistant.store.settings.models_path, 2, WEIGHTS)
     first = 0
     for group in held_out[lang]:
