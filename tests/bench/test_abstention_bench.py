@@ -1,12 +1,12 @@
 """The answers-and-abstention bench runs end to end on a tiny benchdata-shaped set (real models,
-real Chroma, the trained reader)."""
+real Chroma); so does the reader engine's candidates bench, with the shipped reader."""
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
 
-from bench import abstention
+from bench import abstention, reader_candidates
 from tests.bench.tiny_benchdata import write_jsonl
 
 PASSAGES = [
@@ -30,7 +30,7 @@ QUERIES = [
 ]
 
 
-def test_the_bench_reports_answer_accuracy_per_set_and_abstention(tmp_path: Path) -> None:
+def tiny_sets(tmp_path: Path) -> Path:
     data = tmp_path / "data"
     data.mkdir()
     write_jsonl(
@@ -54,6 +54,11 @@ def test_the_bench_reports_answer_accuracy_per_set_and_abstention(tmp_path: Path
             for q, lang, source, text, answers, answerable in QUERIES
         ],
     )
+    return data
+
+
+def test_the_bench_reports_answer_accuracy_per_set_and_abstention(tmp_path: Path) -> None:
+    data = tiny_sets(tmp_path)
     out = tmp_path / "abstention.json"
 
     abstention.main(["--data", str(data), "--cache", str(tmp_path / "cache"), "--out", str(out)])
@@ -65,3 +70,19 @@ def test_the_bench_reports_answer_accuracy_per_set_and_abstention(tmp_path: Path
     assert report["squad2 unanswerable"]["answer_accuracy"] is None
     assert report["abstention"]["abstention_accuracy"] == 1.0  # the Danube is named nowhere
     assert report["xquad en"]["answer_accuracy"] == 1.0  # one sentence, holding the answer
+
+
+def test_the_candidates_bench_times_and_scores_the_reader_engine_per_count(tmp_path: Path) -> None:
+    data = tiny_sets(tmp_path)
+    out = tmp_path / "reader-candidates.json"
+
+    reader_candidates.main(
+        ["--data", str(data), "--cache", str(tmp_path / "cache"), "--out", str(out)]
+    )
+
+    report = json.loads(out.read_text(encoding="utf-8"))
+    assert list(report) == [str(n) for n in reader_candidates.COUNTS]
+    for row in report.values():
+        assert row["engine_p50_ms"] > 0
+        assert set(row["answer_accuracy"]) == set(reader_candidates.SETS)
+        assert all(0.0 <= a <= 1.0 for a in row["answer_accuracy"].values())
