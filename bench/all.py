@@ -13,6 +13,7 @@ from bench import (
     ingest_rate,
     models,
     plots,
+    reader_candidates,
     scale,
     seed,
     serve_memory,
@@ -26,6 +27,7 @@ if __name__ == "__main__":
     seed.main()
     models.main(["--out", str(RESULTS / "models.json")])
     abstention.main(["--out", str(RESULTS / "abstention.json")])
+    reader_candidates.main(["--out", str(RESULTS / "reader-candidates.json")])
     ui_startup.main()
     hostile.main(["--out", str(RESULTS / "hostile.json")])
     ui_concurrency.main()
