@@ -2,7 +2,7 @@
 
 from assistant.contract import answer_json
 from assistant.engine import Assistant
-from assistant.errors import QuestionError
+from assistant.errors import ConfigurationError, QuestionError
 from assistant.settings import AssistantSettings
 from assistant.types import Answer, Citation
 from store import Hit
@@ -12,6 +12,7 @@ __all__ = [
     "Assistant",
     "AssistantSettings",
     "Citation",
+    "ConfigurationError",
     "Hit",
     "QuestionError",
     "answer_json",

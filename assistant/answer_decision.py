@@ -17,6 +17,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from assistant.errors import ConfigurationError
+
 FEATURES = ("reader_logit", "log_rank", "cosine", "top_hit")
 _EPSILON = 1e-6
 
@@ -39,7 +41,7 @@ class AnswerDecision:
     def check_embedder(self, first: str) -> None:
         """Cosines of another embedder have another scale: refuse rather than misjudge."""
         if self.embedder and self.embedder != first:
-            raise ValueError(
+            raise ConfigurationError(
                 f"the reader's answer decision was fitted on '{self.embedder}' cosines and this "
                 f"store's first embedder is '{first}': index with DOCQA_EMBEDDERS starting with "
                 f"{self.embedder}, or refit the decision for it (make fit-decision)"

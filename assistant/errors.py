@@ -15,3 +15,8 @@ class QuestionError(ValueError):
 
 class LLMUnavailable(RuntimeError):
     """The configured LLM cannot be used (extra not installed, model file missing)."""
+
+
+class ConfigurationError(ValueError):
+    """Settings that cannot work together as given (e.g. the reader's decision and the store's
+    embedder); the message names the setting and the fix."""

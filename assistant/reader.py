@@ -19,6 +19,7 @@ from pathlib import Path
 import numpy as np
 
 from assistant.answer_decision import AnswerDecision
+from assistant.errors import ConfigurationError
 from assistant.reader_input import Pair, encode_pair, question_tokens, windows
 from store import Encoder
 
@@ -63,7 +64,7 @@ class Reader:
             else None
         )
         if not found:
-            raise ValueError(
+            raise ConfigurationError(
                 f"the reader has no answer decision in {self.calibration}: fit one for these "
                 "weights with `make fit-decision` (make train-reader ends with it)"
             )

@@ -11,8 +11,9 @@ from functools import wraps
 from typing import Any, TypeVar
 
 import click
+from pydantic import ValidationError
 
-from assistant import Answer, QuestionError
+from assistant import Answer, ConfigurationError, QuestionError
 from evals import EvalSetError
 from ingest import IngestReport
 from store import StoreError, UnknownDocument
@@ -33,14 +34,25 @@ def translate_errors(command: F) -> F:
         except QuestionError as exc:
             setting = f" (the limit is set by {exc.setting})" if exc.setting else ""
             raise click.UsageError(f"{exc}{setting}") from exc
-        except (EvalSetError, FileNotFoundError) as exc:
+        except (EvalSetError, FileNotFoundError, ConfigurationError) as exc:
             raise click.UsageError(str(exc)) from exc
+        except ValidationError as exc:
+            raise click.UsageError(settings_problem(exc)) from exc
         except UnknownDocument as exc:
             raise click.UsageError(str(exc)) from exc
         except StoreError as exc:
             raise click.ClickException(str(exc)) from exc
 
     return wrapper  # type: ignore[return-value]
+
+
+def settings_problem(error: ValidationError) -> str:
+    """A DOCQA_* variable the settings refuse, named as the user set it (README, Configuration)."""
+    problems = [
+        f"DOCQA_{'_'.join(str(part) for part in e['loc']).upper()}={e.get('input')!r}: {e['msg']}"
+        for e in error.errors()
+    ]
+    return "; ".join(problems) + " (README, 'Configuration (environment variables)')"
 
 
 def print_ingest_report(report: IngestReport) -> None:

@@ -33,9 +33,12 @@ class Run:
     err: str
 
 
-def docqa(store: Path, *args: str, timeout: float = 300) -> Run:
+def docqa(
+    store: Path, *args: str, timeout: float = 300, settings: dict[str, str] | None = None
+) -> Run:
     env = {k: v for k, v in os.environ.items() if not k.startswith("DOCQA_")}
     env["DOCQA_STORE_PATH"] = str(store)
+    env |= settings or {}
     done = subprocess.run(
         [str(DOCQA), *args],
         capture_output=True,
@@ -311,3 +314,20 @@ def test_eval_of_a_custom_set_on_an_empty_store_names_the_fix(tmp_path: Path) ->
 
     assert run.code == 1
     assert "empty" in run.err and "docqa ingest" in run.err
+
+
+@pytest.mark.parametrize(
+    ("settings", "named"),
+    [
+        ({"DOCQA_TOP_K": "abc"}, "DOCQA_TOP_K='abc'"),
+        ({"DOCQA_ENGINE": "llm"}, "DOCQA_ENGINE='llm'"),
+        ({"DOCQA_ENGINE": "reader", "DOCQA_EMBEDDERS": "e5"}, "DOCQA_EMBEDDERS starting with use"),
+    ],
+)
+def test_a_setting_that_cannot_work_is_a_usage_error_naming_it(
+    tmp_path: Path, settings: dict[str, str], named: str
+) -> None:
+    run = docqa(tmp_path / "store", "ask", "Qui ?", settings=settings)
+
+    assert run.code == 2, run.err
+    assert named in run.err and "Traceback" not in run.err
