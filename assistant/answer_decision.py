@@ -11,7 +11,6 @@ reader's calibration file (reader.json), beside the reader's weights.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -72,7 +71,7 @@ class AnswerDecision:
         return {
             "features": list(FEATURES),
             "weights": [round(w, 6) for w in self.weights],
-            "threshold": math.floor(self.threshold * 1e6) / 1e6,  # never above the fitted one
+            "threshold": self.threshold,  # as fitted (highest_threshold rounds it down)
             "embedder": self.embedder,
         }
 

@@ -52,20 +52,20 @@ class Reader:
         self.encoder.use_embeddings(tensors["emb.pos"], tensors["emb.type"])
         self._answer_w, self._answer_b = tensors["head.answer.w"][0], tensors["head.answer.b"][0]
         self._span_w, self._span_b = tensors["head.span.w"], tensors["head.span.b"]
-        self.calibration = weights.with_suffix(".json")
+        self.calibration_file = weights.with_suffix(".json")
         self.threads = threads
 
     @property
     def decision(self) -> AnswerDecision:
         """What the engine decides with, fitted for these weights (reader.json)."""
         found = (
-            json.loads(self.calibration.read_text(encoding="utf-8")).get("decision")
-            if self.calibration.exists()
+            json.loads(self.calibration_file.read_text(encoding="utf-8")).get("decision")
+            if self.calibration_file.exists()
             else None
         )
         if not found:
             raise ConfigurationError(
-                f"the reader has no answer decision in {self.calibration}: fit one for these "
+                f"the reader has no answer decision in {self.calibration_file}: fit one for these "
                 "weights with `make fit-decision` (make train-reader ends with it)"
             )
         return AnswerDecision.from_json(found)

@@ -63,6 +63,23 @@ def candidate_sentences(hits: Sequence[Hit], filters: Mapping[str, str]) -> list
     return out[:GATHERED]
 
 
+def hit_ranks(hits: Sequence[Hit], candidates: Sequence[Candidate]) -> list[int]:
+    """Each candidate's hit's place in retrieval, from 1."""
+    place = {id(hit): n for n, hit in enumerate(hits, start=1)}
+    return [place[id(c.hit)] for c in candidates]
+
+
+def cited_candidate(
+    citation: Citation, hits: Sequence[Hit], filters: Mapping[str, str]
+) -> Candidate | None:
+    """A citation's quote as a candidate of the hit whose paragraphs hold it (none: not found)."""
+    for hit in hits:
+        if citation.paragraph in hit.readable(filters):
+            quoted = Sentence(citation.quote, citation.start, citation.end)
+            return Candidate(hit, citation.paragraph, quoted)
+    return None
+
+
 @dataclass(frozen=True)
 class Read:
     candidate: Candidate
@@ -100,25 +117,12 @@ class ReaderEngine:
         """The candidate sentences the reader read (the `limit` most promising by rank and
         similarity), with the decision's verdict, the most likely answer first."""
         gathered = candidate_sentences(hits, question.filters)
-        if not gathered:
-            return []
-        rank = {id(hit): n for n, hit in enumerate(hits, start=1)}
-        vectors = self.sentence_vectors([c.sentence.text for c in gathered])
-        similar = vectors @ self.space.question_vector(question)
-        kept = self.decision.worth_reading([rank[id(c.hit)] for c in gathered], similar, self.limit)
-        candidates = [gathered[i] for i in kept]
-        ranks = [rank[id(c.hit)] for c in candidates]
-        cosines = similar[kept]
-        readings = self.reader.read(
-            question.text, [(c.context, c.sentence.text) for c in candidates]
+        ranks = hit_ranks(hits, gathered)
+        cosines = self._cosines(question, gathered)
+        kept = self.decision.worth_reading(ranks, cosines, self.limit)
+        reads = self._read(
+            question, [gathered[i] for i in kept], [ranks[i] for i in kept], cosines[kept]
         )
-        probabilities = self._probabilities(readings, ranks, cosines)
-        reads = [
-            Read(c, r, n, float(cos), float(p))
-            for c, r, n, cos, p in zip(
-                candidates, readings, ranks, cosines, probabilities, strict=True
-            )
-        ]
         return sorted(reads, key=lambda r: -r.probability)
 
     def judge(
@@ -126,31 +130,46 @@ class ReaderEngine:
     ) -> tuple[Citation, ...]:
         """Other sentences cited for the question (an LLM's), judged as the engine judges its
         own: each stays `verified` only if its quote is likely enough to answer the question."""
-        found = []
-        for c in citations:
-            hit = next((h for h in hits if c.paragraph in h.readable(question.filters)), None)
-            found.append(hit)
-        judged = [
-            (c, Candidate(hit, c.paragraph, Sentence(c.quote, c.start, c.end)))
-            for c, hit in zip(citations, found, strict=True)
-            if hit is not None
-        ]
-        if not judged:
-            return tuple(replace(c, verified=False) for c in citations)
+        cited = [(c, cited_candidate(c, hits, question.filters)) for c in citations]
+        found = [candidate for _, candidate in cited if candidate is not None]
+        reads = self._read(question, found, hit_ranks(hits, found), self._cosines(question, found))
+        likely = {id(r.candidate): r.probability for r in reads}
+        return tuple(
+            replace(
+                c,
+                verified=c.verified
+                and candidate is not None
+                and likely[id(candidate)] >= self.decision.threshold,
+            )
+            for c, candidate in cited
+        )
+
+    def _cosines(self, question: Question, candidates: Sequence[Candidate]) -> np.ndarray:
+        if not candidates:
+            return np.zeros(0)
+        vectors = self.sentence_vectors([c.sentence.text for c in candidates])
+        return np.asarray(vectors @ self.space.question_vector(question))
+
+    def _read(
+        self,
+        question: Question,
+        candidates: Sequence[Candidate],
+        ranks: Sequence[int],
+        cosines: np.ndarray,
+    ) -> list[Read]:
+        """The reader's readings of `candidates`, with the decision's verdict, in their order."""
+        if not candidates:
+            return []
         readings = self.reader.read(
-            question.text, [(cand.context, cand.sentence.text) for _, cand in judged]
+            question.text, [(c.context, c.sentence.text) for c in candidates]
         )
-        rank = {id(hit): n for n, hit in enumerate(hits, start=1)}
-        vectors = self.sentence_vectors([cand.sentence.text for _, cand in judged])
-        likely = self._probabilities(
-            readings,
-            [rank[id(cand.hit)] for _, cand in judged],
-            vectors @ self.space.question_vector(question),
-        )
-        passed = {
-            id(c) for (c, _), p in zip(judged, likely, strict=True) if p >= self.decision.threshold
-        }
-        return tuple(replace(c, verified=c.verified and id(c) in passed) for c in citations)
+        probabilities = self._probabilities(readings, ranks, cosines)
+        return [
+            Read(c, r, n, float(cos), float(p))
+            for c, r, n, cos, p in zip(
+                candidates, readings, ranks, cosines, probabilities, strict=True
+            )
+        ]
 
     def _probabilities(
         self, readings: Sequence[Reading], ranks: Sequence[int], cosines: np.ndarray

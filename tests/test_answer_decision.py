@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 
 from assistant.answer_decision import AnswerDecision, features
+from training.calibrate_reader import highest_threshold
 from training.fit_decision import Harvested, calibrated, logistic
 from training.pipeline_reads import fold, passages
 from training.reader_data import Record, read_records, split
@@ -66,7 +67,8 @@ def test_a_decision_fitted_on_other_features_or_cosines_is_refused_with_the_fix(
 
 def test_a_stored_threshold_never_declines_the_question_it_was_set_on() -> None:
     boundary = 0.07161594
-    stored = AnswerDecision.from_json(AnswerDecision((1.0, 0, 0, 0, 0), boundary).to_json())
+    threshold = highest_threshold({"en": [0.9, boundary, 0.4]}, target=0.0)
+    stored = AnswerDecision.from_json(AnswerDecision((1.0, 0, 0, 0, 0), threshold).to_json())
     assert stored.threshold <= boundary
 
 

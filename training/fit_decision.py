@@ -26,7 +26,7 @@ import numpy as np
 
 from assistant.answer_decision import FEATURES, AnswerDecision, features
 from assistant.reader import WEIGHTS
-from training.calibrate_reader import CALIBRATED_ON, LANGUAGES, highest_threshold
+from training.calibrate_reader import CALIBRATED_ON, LANGUAGES, highest_threshold, share
 from training.pipeline_reads import CACHE, EMBEDDERS, READS, fold, off_collection
 
 L2 = 1e-2
@@ -99,7 +99,7 @@ def calibrated(weights: np.ndarray, harvested: list[Harvested], target: float) -
 
 
 def fit(questions: list[Harvested], target: float) -> AnswerDecision:
-    x = np.vstack([q.rows for q in questions if len(q.rows)])
+    x = np.vstack([q.rows for q in questions])
     y = np.concatenate([q.holds for q in questions]).astype(np.float64)
     return calibrated(logistic(x, y), questions, target)
 
@@ -118,9 +118,6 @@ def verdicts(decision: AnswerDecision, questions: list[Harvested]) -> list[Verdi
 def figures(found: list[Verdict]) -> dict:
     """Per language: answered correctly (the first sentence holds an answer), declined among
     the answerable, the unanswerable and the off-collection questions."""
-
-    def share(values: list[bool]) -> float | None:
-        return round(float(np.mean(values)), 3) if values else None
 
     out = {}
     for lang in LANGUAGES:
