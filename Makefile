@@ -12,7 +12,7 @@ export HF_HUB_DISABLE_TELEMETRY := 1
 export OMP_WAIT_POLICY := passive
 
 .PHONY: install run serve test lint format browser bench bench-retrieval clean chroma \
-	train-install train-reader train-reader-smoke fit-decision
+	train-install train-reader train-reader-smoke fit-decision gpu-bundle gpu-merge
 
 install: $(VENV)/.installed
 
@@ -96,8 +96,26 @@ fit-decision: train-install
 	$(PY) -m training.pipeline_reads --leave-out 1
 	$(PY) -m training.fit_decision
 
+# The GPU way (README, "Training on a GPU machine"): the bundle a GPU machine trains from
+# (.gpu/, ~17 MiB for 6 layers; torch and numpy there, nothing else), then the parts it returns
+# joined into reader.npz here: GPU_PARTS=folder make gpu-merge.
+GPU_LAYERS ?= 6
+gpu-bundle: install
+	$(PY) -m training.gpu_bundle --layers $(GPU_LAYERS) --out .gpu
+
+gpu-merge: train-install
+	$(PY) -m training.gpu_bundle --merge $(GPU_PARTS)
+	$(PY) -m training.calibrate_reader
+	$(MAKE) fit-decision
+
+# Both ways on a few examples, on this machine's CPU.
 train-reader-smoke: train-install
 	$(PY) -m training.train_reader --smoke
+	$(PY) -m training.gpu_bundle --smoke --out .train-data/gpu-smoke
+	$(PY) -m training.gpu_train --bundle .train-data/gpu-smoke --out .train-data/gpu-smoke/out \
+	  --epochs 1 --batch 8 --device cpu
+	$(PY) -m training.gpu_bundle --merge .train-data/gpu-smoke/out \
+	  --weights .train-data/gpu-smoke/reader.npz
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -20,6 +20,9 @@ from assistant.errors import ConfigurationError
 
 FEATURES = ("reader_logit", "log_rank", "cosine", "top_hit")
 _EPSILON = 1e-6
+_REFIT = (
+    "refit it for the reader's weights with `make fit-decision` (python -m training.fit_decision)"
+)
 
 
 def features(supports: Sequence[float], ranks: Sequence[int], cosines: np.ndarray) -> np.ndarray:
@@ -48,9 +51,9 @@ class AnswerDecision:
 
     def __post_init__(self) -> None:
         if len(self.weights) != len(FEATURES) + 1:
-            raise ValueError(
+            raise ConfigurationError(
                 f"the answer decision has {len(self.weights)} weights, wants "
-                f"{len(FEATURES) + 1}: refit it with python -m training.fit_decision"
+                f"{len(FEATURES) + 1}: {_REFIT}"
             )
 
     def log_odds(self, rows: np.ndarray) -> np.ndarray:
@@ -83,9 +86,9 @@ class AnswerDecision:
     @classmethod
     def from_json(cls, data: Mapping) -> AnswerDecision:
         if list(data.get("features", [])) != list(FEATURES):
-            raise ValueError(
+            raise ConfigurationError(
                 f"the answer decision was fitted on {data.get('features')}, the engine computes "
-                f"{list(FEATURES)}: refit it with python -m training.fit_decision"
+                f"{list(FEATURES)}: {_REFIT}"
             )
         weights = tuple(float(w) for w in data["weights"])
         return cls(weights, float(data["threshold"]), str(data.get("embedder", "")))

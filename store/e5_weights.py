@@ -82,6 +82,15 @@ class E5File:
             values = raw.view(np.float32)[:count].copy()
         return values.reshape(self._shape(name, count))
 
+    def raw(self, name: str) -> tuple[np.ndarray, tuple[int, ...]]:
+        """A tensor as stored, with its shape: (n, 18) uint8 Q4_0 blocks, or float32 values
+        (what training/gpu_bundle.py carries to a GPU machine)."""
+        kind, count, offset, length = self._tensors[name]
+        raw = np.frombuffer(self._map, dtype=np.uint8, count=length, offset=offset)
+        if kind == _Q4_0:
+            return raw.reshape(-1, _BLOCK_BYTES).copy(), self._shape(name, count)
+        return raw.view(np.float32)[:count].copy(), self._shape(name, count)
+
     def word_rows(self, ids: np.ndarray) -> np.ndarray:
         """Rows of the word-embedding table for `ids` (any shape), as float32."""
         _, _, offset, length = self._tensors["emb.word"]

@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 
 from assistant.answer_decision import AnswerDecision, features
+from assistant.errors import ConfigurationError
 from training.calibrate_reader import highest_threshold
 from training.fit_decision import Harvested, calibrated, logistic
 from training.pipeline_reads import fold, passages
@@ -55,12 +56,12 @@ def test_a_decision_fitted_on_other_features_or_cosines_is_refused_with_the_fix(
     decision = AnswerDecision((0.8, -0.6, 4.2, 0.4, -3.0), 0.07, "use")
     fitted = decision.to_json()
     assert AnswerDecision.from_json(fitted) == decision
-    with pytest.raises(ValueError, match="training.fit_decision"):
+    with pytest.raises(ConfigurationError, match="make fit-decision"):
         AnswerDecision.from_json({**fitted, "features": ["reader_logit"]})
-    with pytest.raises(ValueError, match="training.fit_decision"):
+    with pytest.raises(ConfigurationError, match="make fit-decision"):
         AnswerDecision((1.0, 0.0), 0.5)
     decision.check_embedder("use")
-    with pytest.raises(ValueError, match="DOCQA_EMBEDDERS starting with use"):
+    with pytest.raises(ConfigurationError, match="DOCQA_EMBEDDERS starting with use"):
         decision.check_embedder("e5")
     AnswerDecision.reader_alone().check_embedder("e5")  # no cosine weight: any embedder
 

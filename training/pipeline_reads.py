@@ -8,8 +8,9 @@ the same language so retrieval has to choose, go into a store of their own (cach
 `docqa ask` searches and its candidate sentences are read by the reader. With `--leave-out`,
 one half of the held-out articles is kept out of the store and only its questions are asked:
 questions the collection cannot answer, as users ask them. One JSON line per question: its
-language, whether it is answerable, and per candidate the hit's rank, the reader's support, the
-sentence's similarity to the question and whether it holds a gold answer. The answer decision
+text, language, whether it is answerable, and per candidate the hit's rank, the reader's
+support, the sentence's similarity to the question, whether it holds a gold answer, and its text
+and language (to try other features without asking again). The answer decision
 is fitted on these lines (training/fit_decision.py); ../shared/benchdata is never used.
 """
 
@@ -92,6 +93,8 @@ def reads(
             "support": round(r.reading.support, 5),
             "cosine": round(r.cosine, 5),
             "holds": any(a in r.sentence.text for a in answers),
+            "sentence": r.sentence.text,
+            "sentence_lang": r.paragraph.lang,
         }
         for r in engine.read(asked, hits)
     ]
@@ -131,6 +134,7 @@ def main() -> None:
         for lang, record in tqdm(asked, desc="questions"):
             row = {
                 "qid": record.qid,
+                "question": record.question,
                 "lang": lang,
                 "title": record.title,
                 "answerable": bool(record.answers),

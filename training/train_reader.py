@@ -17,82 +17,24 @@ from __future__ import annotations
 
 import argparse
 import json
-import random
 import time
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import torch
-from torch import nn
 
-from assistant.reader_input import encode_pair, question_tokens
 from store.e5_runtime import shared_tokenizer
 from store.e5_tokenizer import E5Tokenizer
 from store.e5_weights import load_e5_file
 from training.calibrate_reader import LANGUAGES, auc
-from training.code_switch import switched
-from training.reader_data import (
-    Example,
-    held_out_groups,
-    read_records,
-    split,
-    training_examples,
-)
+from training.reader_data import SEED, Example, encode, prepared
 from training.reader_model import Reader
-from training.swapped_questions import Swapper
+from training.reader_steps import Plan, tensors, train
 
 ROOT = Path(__file__).resolve().parents[1]
 WORK = ROOT / ".train-data"
 OUTPUT = ROOT / "assistant" / "models" / "reader.npz"
-SEED = 13
-
-
-def encode(tokenizer: E5Tokenizer, e: Example) -> tuple[list[int], int, int, int, int]:
-    """ids, label, start and end token positions (-1 for negatives or an answer cut off), and
-    the position of the sentence's first token."""
-    pair = encode_pair(tokenizer, question_tokens(tokenizer, e.question), e.context, e.sentence)
-    start = end = -1
-    if e.span is not None:
-        inside = [i for i, (a, b) in enumerate(pair.spans) if b > e.span[0] and a < e.span[1]]
-        if inside:
-            start, end = pair.first + inside[0], pair.first + inside[-1]
-    return pair.ids, e.label, start, end, pair.first
-
-
-def batches(encoded: list, size: int, rng: random.Random) -> list[list]:
-    """Batches of similar length (less padding), in random order."""
-    order = sorted(range(len(encoded)), key=lambda i: (len(encoded[i][0]), rng.random()))
-    chunks = [order[i : i + size] for i in range(0, len(order), size)]
-    rng.shuffle(chunks)
-    return [[encoded[i] for i in chunk] for chunk in chunks]
-
-
-def tensors(batch: list, pad: int) -> tuple[torch.Tensor, ...]:
-    width = max(len(ids) for ids, *_ in batch)
-    ids = torch.full((len(batch), width), pad, dtype=torch.long)
-    mask = torch.zeros((len(batch), width))
-    for row, (sequence, *_) in enumerate(batch):
-        ids[row, : len(sequence)] = torch.tensor(sequence)
-        mask[row, : len(sequence)] = 1.0
-    labels = torch.tensor([b[1] for b in batch], dtype=torch.float)
-    starts = torch.tensor([b[2] for b in batch])
-    ends = torch.tensor([b[3] for b in batch])
-    return ids, mask, labels, starts, ends
-
-
-def loss_of(model: Reader, batch: tuple[torch.Tensor, ...]) -> torch.Tensor:
-    ids, mask, labels, starts, ends = batch
-    answer, span = model(ids, mask)
-    loss = nn.functional.binary_cross_entropy_with_logits(answer, labels)
-    has_span = starts >= 0
-    if has_span.any():
-        logits = span[has_span] + ((1.0 - mask[has_span]) * -10000.0)[..., None]
-        loss = loss + 0.5 * (
-            nn.functional.cross_entropy(logits[..., 0], starts[has_span])
-            + nn.functional.cross_entropy(logits[..., 1], ends[has_span])
-        )
-    return loss
 
 
 @torch.no_grad()
@@ -158,13 +100,7 @@ def main() -> None:
 
     torch.manual_seed(SEED)
     torch.set_num_threads(args.threads)
-    rng = random.Random(SEED)
-    train, held = split(read_records())
-    swapper = Swapper((r.lang, r.title, r.question) for r in train if r.answers)
-    examples = list(training_examples(train, switch=switched, swapper=swapper))
-    groups = [*held_out_groups(held), *held_out_groups(held, switch=switched)]
-    if args.smoke:
-        examples, groups = rng.sample(examples, 64), groups[:8]
+    examples, groups = prepared(args.smoke)
     tokenizer = shared_tokenizer(load_e5_file())
     started = time.time()
     encoded = [encode(tokenizer, e) for e in examples]
@@ -173,59 +109,17 @@ def main() -> None:
         f"(encoded in {time.time() - started:.0f} s)",
         flush=True,
     )
-
-    model = Reader(args.layers)
+    model = Reader.from_e5(args.layers)
     model.freeze(args.freeze)
-    trainable = [p for p in model.parameters() if p.requires_grad]
-    optimizer = torch.optim.AdamW(trainable, lr=args.lr, weight_decay=0.01)
-    plan = batches(encoded, args.batch, rng)
-    total = max(1, int(len(plan) * args.epochs))
-    warmup = max(1, total // 20)
-    scheduler = torch.optim.lr_scheduler.LambdaLR(
-        optimizer, lambda s: min((s + 1) / warmup, max(0.0, (total - s) / (total - warmup)))
-    )
     args.work.mkdir(parents=True, exist_ok=True)
     checkpoint = args.work / f"reader-{args.layers}{'-smoke' if args.smoke else ''}.pt"
-    step = 0
-    if checkpoint.exists():
-        state = torch.load(checkpoint)
-        model.load_state_dict(state["model"])
-        optimizer.load_state_dict(state["optimizer"])
-        scheduler.load_state_dict(state["scheduler"])
-        step = state["step"]
-        print(f"resumed at step {step}", flush=True)
-    elif args.init:
+    if args.init and not checkpoint.exists():
         model.load_state_dict(torch.load(args.init)["model"])
         print(f"started from {args.init}", flush=True)
-    model.train()
-    deadline = time.time() + args.minutes * 60
-    saved_at = time.time()
-    losses: list[float] = []
-    while step < total and time.time() < deadline:
-        batch = tensors(plan[step % len(plan)], tokenizer.pad)
-        loss = loss_of(model, batch)
-        optimizer.zero_grad()
-        loss.backward()
-        torch.nn.utils.clip_grad_norm_(trainable, 1.0)
-        optimizer.step()
-        scheduler.step()
-        step += 1
-        losses.append(loss.item())
-        if step % 50 == 0:
-            rate = len(losses) * args.batch / (time.time() - started)
-            print(
-                f"step {step}/{total} loss {np.mean(losses[-50:]):.3f} ({rate:.1f} pairs/s)",
-                flush=True,
-            )
-        if time.time() - saved_at > 300 or step == total:
-            state = {
-                "model": model.state_dict(),
-                "optimizer": optimizer.state_dict(),
-                "scheduler": scheduler.state_dict(),
-                "step": step,
-            }
-            torch.save(state, checkpoint)
-            saved_at = time.time()
+    plan = Plan(args.epochs, args.batch, args.lr, args.minutes)
+    step, total = train(
+        model, encoded, tokenizer.pad, plan, checkpoint, SEED, log=lambda m: print(m, flush=True)
+    )
     report = evaluate(model, tokenizer, groups)
     summary = {
         k: {m: v for m, v in r.items() if not m.startswith("best")} for k, r in report.items()

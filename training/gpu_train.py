@@ -1,0 +1,94 @@
+"""Train the reader on a GPU machine from a bundle built here (training/gpu_bundle.py).
+
+    python3 -m training.gpu_train --bundle .gpu --out $OUT [--epochs 3] [--freeze 0]
+
+Runs where only torch and numpy are installed: the same model (training/reader_model.py) and
+steps (training/reader_steps.py) as `make train-reader`, on cuda in bfloat16, with the layers
+the bundle carries (all trained by default: a GPU has no need to spare the lower ones). Writes
+the trained tensors in parts under 16 MiB (`python -m training.gpu_bundle --merge DIR` joins
+them into assistant/models/reader.npz here), and a report: steps, time, the training loss and
+the loss on held-out pairs before and after. `--init` starts from a reader.npz (v3's, say)
+instead of e5's layers. Fixed seeds.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import time
+from pathlib import Path
+
+import numpy as np
+import torch
+
+from training.gpu_bundle import load, save_parts
+from training.reader_model import Reader, Shape
+from training.reader_steps import Plan, mean_loss, train
+
+SEED = 13
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--bundle", type=Path, default=Path(".gpu"))
+    parser.add_argument("--out", type=Path, required=True)
+    parser.add_argument("--epochs", type=float, default=3.0)
+    parser.add_argument("--batch", type=int, default=64)
+    parser.add_argument("--lr", type=float, default=1e-4)
+    parser.add_argument("--freeze", type=int, default=0, help="first layers kept as e5's")
+    parser.add_argument("--minutes", type=float, default=7.0, help="training wall-time budget")
+    parser.add_argument("--init", type=Path, help="a reader.npz to start from")
+    parser.add_argument("--device", default="cuda" if torch.cuda.is_available() else "cpu")
+    args = parser.parse_args()
+
+    torch.manual_seed(SEED)
+    started = time.time()
+    tensors, meta, pairs, held = load(args.bundle)
+    if args.init:
+        tensors.update({k: v.astype(np.float32) for k, v in np.load(args.init).items()})
+    model = Reader(tensors, Shape(**meta["shape"]), meta["layers"])
+    if args.init:  # its heads too
+        for head in ("answer", "span"):
+            module = getattr(model, head)
+            module.weight.data = torch.from_numpy(tensors[f"head.{head}.w"])
+            module.bias.data = torch.from_numpy(tensors[f"head.{head}.b"])
+    model.freeze(args.freeze)
+    model.to(args.device)
+    pad = meta["pad"]
+    before = mean_loss(model, held, pad, args.device)
+    print(
+        f"{len(pairs)} pairs, held-out loss {before:.4f}, loaded in {time.time() - started:.0f} s"
+    )
+    args.out.mkdir(parents=True, exist_ok=True)
+    plan = Plan(args.epochs, args.batch, args.lr, args.minutes, bf16=args.device != "cpu")
+    trained_at = time.time()
+    step, total = train(
+        model,
+        pairs,
+        pad,
+        plan,
+        args.out / "checkpoint.pt",
+        SEED,
+        args.device,
+        log=lambda m: print(m, flush=True),
+    )
+    seconds = time.time() - trained_at
+    after = mean_loss(model, held, pad, args.device)
+    (args.out / "checkpoint.pt").unlink(missing_ok=True)  # too big to come back
+    parts = save_parts(model.export(), args.out)
+    report = {
+        "step": step,
+        "total": total,
+        "training_s": round(seconds),
+        "held_out_loss": {"before": round(before, 4), "after": round(after, 4)},
+        "device": torch.cuda.get_device_name() if args.device.startswith("cuda") else "cpu",
+        "args": {k: str(v) for k, v in vars(args).items()},
+        "meta": meta,
+        "parts": [p.name for p in parts],
+    }
+    (args.out / "report.json").write_text(json.dumps(report, indent=1) + "\n", encoding="utf-8")
+    print(json.dumps(report, indent=1), flush=True)
+
+
+if __name__ == "__main__":
+    main()
