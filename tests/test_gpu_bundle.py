@@ -26,7 +26,7 @@ def test_the_carried_weights_are_e5s_exactly_with_only_the_word_rows_the_pairs_u
 ) -> None:
     file = load_e5_file()
     rows = np.array([0, 1, 2, 17, 6000, file.config.vocab - 1])
-    np.savez_compressed(tmp_path / "weights.npz", **carried_weights(file, 1, rows))
+    np.savez_compressed(tmp_path / "weights.npz", **carried_weights(file, 1, rows))  # type: ignore[arg-type]
     tensors = load_weights(tmp_path / "weights.npz")
 
     assert np.array_equal(tensors["emb.word"], file.word_rows(rows))
