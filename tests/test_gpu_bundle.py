@@ -61,3 +61,30 @@ def test_trained_tensors_return_in_parts_under_the_tools_limit_and_join_again(
 def test_merging_without_parts_names_the_step_that_makes_them(tmp_path: Path) -> None:
     with pytest.raises(FileNotFoundError, match="training.gpu_train"):
         merge(tmp_path, tmp_path / "reader.npz")
+
+
+DEVICE_SIDE = ("gpu_train", "gpu_bundle", "reader_model", "reader_steps")
+
+
+def test_what_runs_on_the_gpu_machine_imports_only_torch_numpy_and_itself() -> None:
+    """That machine has torch and numpy, not the project's dependencies (store, chromadb…):
+    module-level imports of the modules it runs stay within these (inside a function, as
+    `build` and `from_e5` import the store, they run here only)."""
+    import ast
+    import sys
+
+    allowed = {"numpy", "torch", "training", *sys.stdlib_module_names}
+    for name in DEVICE_SIDE:
+        path = Path(__file__).resolve().parents[1] / "training" / f"{name}.py"
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in tree.body:  # module level only
+            if isinstance(node, ast.Import):
+                modules = [a.name for a in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+                modules = [node.module]
+            else:
+                continue
+            for module in modules:
+                assert module.split(".")[0] in allowed, f"{name}.py imports {module}"
+                if module.startswith("training."):
+                    assert module.split(".")[1] in DEVICE_SIDE, f"{name}.py imports {module}"
