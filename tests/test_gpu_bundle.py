@@ -88,3 +88,13 @@ def test_what_runs_on_the_gpu_machine_imports_only_torch_numpy_and_itself() -> N
                 assert module.split(".")[0] in allowed, f"{name}.py imports {module}"
                 if module.startswith("training."):
                     assert module.split(".")[1] in DEVICE_SIDE, f"{name}.py imports {module}"
+
+
+def test_parts_its_report_does_not_list_are_refused(tmp_path: Path) -> None:
+    weights = {"head.answer.b": np.array([0.25], dtype=np.float32)}
+    save_parts(weights, tmp_path)
+    (tmp_path / "report.json").write_text('{"parts": ["reader-part-0.npz"]}', encoding="utf-8")
+    np.savez(tmp_path / "reader-part-1.npz", **weights)  # left from another run
+
+    with pytest.raises(FileNotFoundError, match="fetch that run's files again"):
+        merge(tmp_path, tmp_path / "reader.npz")

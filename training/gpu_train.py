@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import tempfile
 import time
 from pathlib import Path
 
@@ -45,13 +46,15 @@ def main() -> None:
     started = time.time()
     tensors, meta, pairs, held = load(args.bundle)
     if args.init:
-        tensors.update({k: v.astype(np.float32) for k, v in np.load(args.init).items()})
+        trained = dict(np.load(args.init))
+        layers = 1 + max(int(k.split(".")[0][1:]) for k in trained if k.startswith("l"))
+        if layers != meta["layers"]:
+            raise SystemExit(
+                f"{args.init} has {layers} layers, the bundle {meta['layers']}: build the "
+                f"bundle with --layers {layers} (make gpu-bundle GPU_LAYERS={layers})"
+            )
+        tensors.update(trained)
     model = Reader(tensors, Shape(**meta["shape"]), meta["layers"])
-    if args.init:  # its heads too
-        for head in ("answer", "span"):
-            module = getattr(model, head)
-            module.weight.data = torch.from_numpy(tensors[f"head.{head}.w"])
-            module.bias.data = torch.from_numpy(tensors[f"head.{head}.b"])
     model.freeze(args.freeze)
     model.to(args.device)
     pad = meta["pad"]
@@ -62,19 +65,19 @@ def main() -> None:
     args.out.mkdir(parents=True, exist_ok=True)
     plan = Plan(args.epochs, args.batch, args.lr, args.minutes, bf16=args.device != "cpu")
     trained_at = time.time()
-    step, total = train(
-        model,
-        pairs,
-        pad,
-        plan,
-        args.out / "checkpoint.pt",
-        SEED,
-        args.device,
-        log=lambda m: print(m, flush=True),
-    )
+    with tempfile.TemporaryDirectory() as work:  # the checkpoint is too big to come back
+        step, total = train(
+            model,
+            pairs,
+            pad,
+            plan,
+            Path(work) / "checkpoint.pt",
+            SEED,
+            args.device,
+            log=lambda m: print(m, flush=True),
+        )
     seconds = time.time() - trained_at
     after = mean_loss(model, held, pad, args.device)
-    (args.out / "checkpoint.pt").unlink(missing_ok=True)  # too big to come back
     parts = save_parts(model.export(), args.out)
     report = {
         "step": step,

