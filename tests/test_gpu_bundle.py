@@ -94,7 +94,7 @@ def test_parts_its_report_does_not_list_are_refused(tmp_path: Path) -> None:
     weights = {"head.answer.b": np.array([0.25], dtype=np.float32)}
     save_parts(weights, tmp_path)
     (tmp_path / "report.json").write_text('{"parts": ["reader-part-0.npz"]}', encoding="utf-8")
-    np.savez(tmp_path / "reader-part-1.npz", **weights)  # left from another run
+    np.savez(tmp_path / "reader-part-1.npz", stray=np.zeros(1))  # left from another run
 
     with pytest.raises(FileNotFoundError, match="fetch that run's files again"):
         merge(tmp_path, tmp_path / "reader.npz")
