@@ -1,10 +1,17 @@
 """Assistant settings (DOCQA_* environment variables), built at the entry points."""
 
+import os
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from assistant.errors import ConfigurationError
+
+# Variables an earlier docqa read, and what replaced them: unknown DOCQA_* variables are
+# ignored, so a renamed one would silently stop doing anything.
+RENAMED = {"DOCQA_CANDIDATES": "DOCQA_SEARCH_DEPTH"}
 
 
 class AssistantSettings(BaseSettings):
@@ -66,3 +73,10 @@ class AssistantSettings(BaseSettings):
     llm_context: int = Field(default=4096, ge=512, description="llama-cpp context window.")
     llm_threads: int = Field(default=2, ge=1, description="llama-cpp CPU threads.")
     llm_timeout: float = Field(default=120.0, gt=0, description="Seconds to wait for a server.")
+
+    def model_post_init(self, context: Any) -> None:
+        for old, new in RENAMED.items():
+            if old in os.environ:
+                raise ConfigurationError(
+                    f"{old} is now {new}: set {new}={os.environ[old]} and unset {old}"
+                )

@@ -50,6 +50,8 @@ def settings_problem(error: ValidationError) -> str:
     """A DOCQA_* variable the settings refuse, named as the user set it (README, Configuration)."""
     problems = [
         f"DOCQA_{'_'.join(str(part) for part in e['loc']).upper()}={e.get('input')!r}: {e['msg']}"
+        if e["loc"]
+        else str(e.get("ctx", {}).get("error", e["msg"]))  # about the settings as a whole
         for e in error.errors()
     ]
     return "; ".join(problems) + " (README, 'Configuration (environment variables)')"

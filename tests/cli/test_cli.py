@@ -322,6 +322,7 @@ def test_eval_of_a_custom_set_on_an_empty_store_names_the_fix(tmp_path: Path) ->
         ({"DOCQA_TOP_K": "abc"}, "DOCQA_TOP_K='abc'"),
         ({"DOCQA_ENGINE": "llm"}, "DOCQA_ENGINE='llm'"),
         ({"DOCQA_ENGINE": "reader", "DOCQA_EMBEDDERS": "e5"}, "DOCQA_EMBEDDERS starting with use"),
+        ({"DOCQA_CANDIDATES": "40"}, "DOCQA_CANDIDATES is now DOCQA_SEARCH_DEPTH"),
     ],
 )
 def test_a_setting_that_cannot_work_is_a_usage_error_naming_it(
