@@ -90,23 +90,27 @@ train-reader: train-install
 
 # The answer decision for the reader's current weights: held-out questions asked through
 # retrieval (three runs, ~25 min on 2 cores), then the logistic fit into reader.json.
+READER ?= assistant/models/reader.npz
 fit-decision: train-install
-	$(PY) -m training.pipeline_reads
-	$(PY) -m training.pipeline_reads --leave-out 0
-	$(PY) -m training.pipeline_reads --leave-out 1
-	$(PY) -m training.fit_decision
+	$(PY) -m training.pipeline_reads --weights $(READER)
+	$(PY) -m training.pipeline_reads --weights $(READER) --leave-out 0
+	$(PY) -m training.pipeline_reads --weights $(READER) --leave-out 1
+	$(PY) -m training.fit_decision --weights $(READER)
 
 # The GPU way (README, "Training on a GPU machine"): the bundle a GPU machine trains from
 # (.gpu/, ~17 MiB for 6 layers; torch and numpy there, nothing else), then the parts it returns
-# joined into reader.npz here: GPU_PARTS=folder make gpu-merge.
+# joined, calibrated and given a decision beside the shipped reader, never over it:
+# GPU_PARTS=folder make gpu-merge, then compare (DOCQA_READER_WEIGHTS=$(GPU_READER)).
 GPU_LAYERS ?= 6
+GPU_READER ?= .train-data/gpu/reader.npz
 gpu-bundle: install
 	$(PY) -m training.gpu_bundle --layers $(GPU_LAYERS) --out .gpu
 
 gpu-merge: train-install
-	$(PY) -m training.gpu_bundle --merge $(GPU_PARTS)
-	$(PY) -m training.calibrate_reader
-	$(MAKE) fit-decision
+	mkdir -p $(dir $(GPU_READER))
+	$(PY) -m training.gpu_bundle --merge $(GPU_PARTS) --weights $(GPU_READER)
+	$(PY) -m training.calibrate_reader --weights $(GPU_READER)
+	$(MAKE) fit-decision READER=$(GPU_READER)
 
 # Both ways on a few examples, on this machine's CPU.
 train-reader-smoke: train-install
