@@ -97,7 +97,7 @@ def load_weights(path: Path) -> dict[str, np.ndarray]:
 def build(layers: int, out: Path, smoke: bool = False) -> dict:
     from store.e5_runtime import shared_tokenizer
     from store.e5_weights import load_e5_file
-    from training.reader_data import SEED, encode, prepared
+    from training.reader_pairs import SEED, encode, prepared
 
     file = load_e5_file()
     tokenizer = shared_tokenizer(file)

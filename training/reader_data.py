@@ -24,11 +24,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from assistant.reader_input import encode_pair, question_tokens, text_before
+from assistant.reader_input import text_before
 from assistant.sentences import Sentence, split_sentences
-from store import E5Tokenizer
-from training.code_switch import switched
-from training.gpu_bundle import Pair
 from training.swapped_questions import Swapper
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "qa-train"
@@ -292,30 +289,3 @@ def held_out_groups(
             context = text_before(paragraph, s.start)
             group.append(Example(record.qid, lang, record.question, context, s.text, 0, None))
         yield [replace(e, lang=lang) for e in group]
-
-
-SEED = 13
-
-
-def prepared(smoke: bool = False) -> tuple[list[Example], list[list[Example]]]:
-    """The training examples and the held-out groups (as asked, then code-switched), as every
-    trainer builds them; `smoke`: 64 examples and 8 groups."""
-    train, held = split(read_records())
-    swapper = Swapper((r.lang, r.title, r.question) for r in train if r.answers)
-    examples = list(training_examples(train, switch=switched, swapper=swapper))
-    groups = [*held_out_groups(held), *held_out_groups(held, switch=switched)]
-    if smoke:
-        examples, groups = random.Random(SEED).sample(examples, 64), groups[:8]
-    return examples, groups
-
-
-def encode(tokenizer: E5Tokenizer, e: Example) -> Pair:
-    """ids, label, start and end token positions (-1 for negatives or an answer cut off), and
-    the position of the sentence's first token."""
-    pair = encode_pair(tokenizer, question_tokens(tokenizer, e.question), e.context, e.sentence)
-    start = end = -1
-    if e.span is not None:
-        inside = [i for i, (a, b) in enumerate(pair.spans) if b > e.span[0] and a < e.span[1]]
-        if inside:
-            start, end = pair.first + inside[0], pair.first + inside[-1]
-    return pair.ids, e.label, start, end, pair.first

@@ -1,7 +1,7 @@
 """The reader's training loop, on whatever device torch has: the same steps here (CPU,
 training/train_reader.py) and on a GPU machine (training/gpu_train.py). torch and numpy only.
 
-Pairs (training/gpu_bundle.py's `Pair`) are encoded by training/reader_data.py.
+Pairs (training/gpu_bundle.py's `Pair`) are encoded by training/reader_pairs.py.
 """
 
 from __future__ import annotations

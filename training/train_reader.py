@@ -28,8 +28,9 @@ from store.e5_runtime import shared_tokenizer
 from store.e5_tokenizer import E5Tokenizer
 from store.e5_weights import load_e5_file
 from training.calibrate_reader import LANGUAGES, auc
-from training.reader_data import SEED, Example, encode, prepared
+from training.reader_data import Example
 from training.reader_model import Reader
+from training.reader_pairs import SEED, encode, prepared
 from training.reader_steps import Plan, tensors, train
 
 ROOT = Path(__file__).resolve().parents[1]
