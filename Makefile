@@ -117,7 +117,7 @@ train-reader-smoke: train-install
 	$(PY) -m training.train_reader --smoke
 	$(PY) -m training.gpu_bundle --smoke --out .train-data/gpu-smoke
 	$(PY) -m training.gpu_train --bundle .train-data/gpu-smoke --out .train-data/gpu-smoke/out \
-	  --epochs 1 --batch 8 --device cpu
+	  --epochs 1 --batch 8 --device cpu --student-layers 2 --student-epochs 1
 	$(PY) -m training.gpu_bundle --merge .train-data/gpu-smoke/out \
 	  --weights .train-data/gpu-smoke/reader.npz
 

@@ -8,7 +8,11 @@ the bundle carries (all trained by default: a GPU has no need to spare the lower
 the trained tensors in parts under 16 MiB (`python -m training.gpu_bundle --merge DIR` joins
 them into assistant/models/reader.npz here), and a report: steps, time, the training loss and
 the loss on held-out pairs before and after. `--init` starts from a reader.npz (v3's, say)
-instead of e5's layers. Fixed seeds.
+instead of e5's layers. `--student-layers N` then distils the trained reader into one of N
+layers (started from its lowest N layers and heads, trained on the labels and on its outputs)
+and returns that one: a 12-layer reader reads as well as it can, a 6-layer one twice as fast
+(`--init assistant/models/reader.npz --epochs 0 --student-layers 3`: the shipped reader
+distilled as it is). Fixed seeds.
 """
 
 from __future__ import annotations
@@ -29,6 +33,39 @@ from training.reader_steps import Plan, mean_loss, train
 SEED = 13
 
 
+def distilled(
+    teacher: Reader, tensors: dict, meta: dict, pairs: list, held: list, args: argparse.Namespace
+) -> tuple[Reader, dict]:
+    """A reader of `--student-layers` layers, started from the teacher's lowest layers and its
+    heads, trained on the pairs' labels and the teacher's outputs: fewer layers read faster."""
+    teacher.eval()
+    taught = {**tensors, **teacher.export()}  # the teacher's layers over e5's word table
+    student = Reader(taught, Shape(**meta["shape"]), args.student_layers).to(args.device)
+    plan = Plan(
+        args.student_epochs, args.batch, args.lr, args.student_minutes, args.device != "cpu"
+    )
+    started = time.time()
+    with tempfile.TemporaryDirectory() as work:
+        step, total = train(
+            student,
+            pairs,
+            meta["pad"],
+            plan,
+            Path(work) / "student.pt",
+            SEED,
+            args.device,
+            log=lambda m: print(f"student {m}", flush=True),
+            teacher=teacher,
+        )
+    return student, {
+        "layers": args.student_layers,
+        "step": step,
+        "total": total,
+        "training_s": round(time.time() - started),
+        "held_out_loss": round(mean_loss(student, held, meta["pad"], args.device), 4),
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--bundle", type=Path, default=Path(".gpu"))
@@ -40,6 +77,14 @@ def main() -> None:
     parser.add_argument("--minutes", type=float, default=7.0, help="training wall-time budget")
     parser.add_argument("--init", type=Path, help="a reader.npz to start from")
     parser.add_argument("--device", default="cuda" if torch.cuda.is_available() else "cpu")
+    parser.add_argument(
+        "--student-layers",
+        type=int,
+        default=0,
+        help="then distil the trained reader into one of this many layers, returned instead",
+    )
+    parser.add_argument("--student-epochs", type=float, default=2.0)
+    parser.add_argument("--student-minutes", type=float, default=3.0)
     args = parser.parse_args()
 
     torch.manual_seed(SEED)
@@ -65,21 +110,26 @@ def main() -> None:
     args.out.mkdir(parents=True, exist_ok=True)
     plan = Plan(args.epochs, args.batch, args.lr, args.minutes, bf16=args.device != "cpu")
     trained_at = time.time()
+    step = total = 0  # --epochs 0: the --init reader as it is (a teacher to distil, say)
     with tempfile.TemporaryDirectory() as work:  # the checkpoint is too big to come back
-        step, total = train(
-            model,
-            pairs,
-            pad,
-            plan,
-            Path(work) / "checkpoint.pt",
-            SEED,
-            args.device,
-            log=lambda m: print(m, flush=True),
-        )
+        if args.epochs > 0:
+            step, total = train(
+                model,
+                pairs,
+                pad,
+                plan,
+                Path(work) / "checkpoint.pt",
+                SEED,
+                args.device,
+                log=lambda m: print(m, flush=True),
+            )
     seconds = time.time() - trained_at
     after = mean_loss(model, held, pad, args.device)
+    report: dict = {}
+    if args.student_layers:
+        model, report["student"] = distilled(model, tensors, meta, pairs, held, args)
     parts = save_parts(model.export(), args.out)
-    report = {
+    report |= {
         "step": step,
         "total": total,
         "training_s": round(seconds),

@@ -28,6 +28,7 @@ class Plan:
     lr: float
     minutes: float  # wall-time budget: training stops there, checkpointed
     bf16: bool = False  # autocast to bfloat16 (GPUs)
+    teacher_share: float = 0.5  # of the loss that follows a teacher's outputs, given one
 
 
 def batches(encoded: list[Pair], size: int, rng: random.Random) -> list[list[Pair]]:
@@ -51,19 +52,37 @@ def tensors(batch: list[Pair], pad: int, device: str = "cpu") -> tuple[torch.Ten
     return tuple(t.to(device) for t in (ids, mask, labels, starts, ends))
 
 
-def loss_of(model: Reader, batch: tuple[torch.Tensor, ...]) -> torch.Tensor:
+def loss_of(
+    model: Reader,
+    batch: tuple[torch.Tensor, ...],
+    teacher: Reader | None = None,
+    teacher_share: float = 0.5,
+) -> torch.Tensor:
+    """Binary cross-entropy of `answer` plus half the start/end cross-entropy on positives;
+    with a teacher (distillation), that share of it against the teacher's outputs instead."""
     ids, mask, labels, starts, ends = batch
     answer, span = model(ids, mask)
     answer, span = answer.float(), span.float()
-    loss = nn.functional.binary_cross_entropy_with_logits(answer, labels)
     has_span = starts >= 0
+    span = span + ((1.0 - mask) * -10000.0)[..., None]  # padding is never an answer
+    loss = nn.functional.binary_cross_entropy_with_logits(answer, labels)
     if has_span.any():
-        logits = span[has_span] + ((1.0 - mask[has_span]) * -10000.0)[..., None]
         loss = loss + 0.5 * (
-            nn.functional.cross_entropy(logits[..., 0], starts[has_span])
-            + nn.functional.cross_entropy(logits[..., 1], ends[has_span])
+            nn.functional.cross_entropy(span[has_span][..., 0], starts[has_span])
+            + nn.functional.cross_entropy(span[has_span][..., 1], ends[has_span])
         )
-    return loss
+    if teacher is None:
+        return loss
+    with torch.no_grad():
+        taught, taught_span = (t.float() for t in teacher(ids, mask))
+        taught_span = taught_span + ((1.0 - mask) * -10000.0)[..., None]
+    soft = nn.functional.binary_cross_entropy_with_logits(answer, torch.sigmoid(taught))
+    if has_span.any():
+        for end in (0, 1):
+            target = torch.softmax(taught_span[has_span][..., end], dim=-1)
+            found = torch.log_softmax(span[has_span][..., end], dim=-1)
+            soft = soft - 0.5 * (target * found).sum(-1).mean()
+    return (1 - teacher_share) * loss + teacher_share * soft
 
 
 def train(
@@ -75,9 +94,11 @@ def train(
     seed: int = 13,
     device: str = "cpu",
     log: Callable[[str], None] = print,
+    teacher: Reader | None = None,
 ) -> tuple[int, int]:
     """AdamW with warm-up and linear decay over `plan.epochs`; checkpoints every 5 minutes and
-    resumes from `checkpoint` when it exists. Returns (steps done, steps planned)."""
+    resumes from `checkpoint` when it exists; learns from `teacher` too when given (in eval
+    mode, on the same device). Returns (steps done, steps planned)."""
     rng = random.Random(seed)
     trainable = [p for p in model.parameters() if p.requires_grad]
     optimizer = torch.optim.AdamW(trainable, lr=plan.lr, weight_decay=0.01)
@@ -118,7 +139,7 @@ def train(
             else contextlib.nullcontext()
         )
         with autocast:
-            loss = loss_of(model, batch)
+            loss = loss_of(model, batch, teacher, plan.teacher_share)
         optimizer.zero_grad()
         loss.backward()
         torch.nn.utils.clip_grad_norm_(trainable, 1.0)
