@@ -49,6 +49,8 @@ def test_trained_tensors_return_in_parts_under_the_tools_limit_and_join_again(
     weights = {f"l{i}.fi.w": rng.normal(size=(1536, 384)).astype(np.float32) for i in range(24)}
     weights["head.answer.b"] = np.array([0.25], dtype=np.float32)
 
+    save_parts({"stray": np.zeros(1)}, tmp_path)  # an earlier run's part, replaced
+    (tmp_path / "reader-part-7.npz").write_bytes(b"")
     parts = save_parts(weights, tmp_path)
     merged = tmp_path / "reader.npz"
 

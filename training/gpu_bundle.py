@@ -143,7 +143,10 @@ def load(folder: Path) -> tuple[dict[str, np.ndarray], dict, list[Pair], list[Pa
 
 
 def save_parts(weights: dict[str, np.ndarray], out: Path) -> list[Path]:
-    """The trained float16 tensors in files under PART_BYTES each (reader-part-N.npz)."""
+    """The trained float16 tensors in files under PART_BYTES each (reader-part-N.npz), in
+    place of an earlier run's."""
+    for stale in out.glob("reader-part-*.npz"):
+        stale.unlink()
     parts: list[dict[str, np.ndarray]] = [{}]
     size = 0
     for name, value in weights.items():
