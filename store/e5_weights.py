@@ -74,21 +74,18 @@ class E5File:
 
     def tensor(self, name: str) -> np.ndarray:
         """A float32 tensor; matrices are (out, in) as in a torch Linear."""
-        kind, count, offset, length = self._tensors[name]
-        raw = np.frombuffer(self._map, dtype=np.uint8, count=length, offset=offset)
-        if kind == _Q4_0:
-            values = _dequantise(raw.reshape(-1, _BLOCK_BYTES)).reshape(-1)[:count]
-        else:
-            values = raw.view(np.float32)[:count].copy()
-        return values.reshape(self._shape(name, count))
+        raw, shape = self.raw(name)
+        if raw.dtype == np.uint8:
+            raw = _dequantise(raw).reshape(-1)[: int(np.prod(shape))]
+        return raw.reshape(shape)
 
     def raw(self, name: str) -> tuple[np.ndarray, tuple[int, ...]]:
-        """A tensor as stored, with its shape: (n, 18) uint8 Q4_0 blocks, or float32 values
-        (what training/gpu_bundle.py carries to a GPU machine)."""
+        """A tensor as stored, with its shape: (n, 18) uint8 Q4_0 blocks (a read-only view of
+        the file), or float32 values (what training/gpu_bundle.py carries to a GPU machine)."""
         kind, count, offset, length = self._tensors[name]
         raw = np.frombuffer(self._map, dtype=np.uint8, count=length, offset=offset)
         if kind == _Q4_0:
-            return raw.reshape(-1, _BLOCK_BYTES).copy(), self._shape(name, count)
+            return raw.reshape(-1, _BLOCK_BYTES), self._shape(name, count)
         return raw.view(np.float32)[:count].copy(), self._shape(name, count)
 
     def word_rows(self, ids: np.ndarray) -> np.ndarray:

@@ -103,8 +103,9 @@ def build(layers: int, out: Path, smoke: bool = False) -> dict:
     tokenizer = shared_tokenizer(file)
     examples, groups = prepared(smoke)
     pairs = [encode(tokenizer, e) for e in examples]
-    held = [encode(tokenizer, e) for group in groups for e in group]
-    held = random.Random(SEED).sample(held, min(HELD_OUT_PAIRS, len(held)))
+    every = [e for group in groups for e in group]
+    sample = random.Random(SEED).sample(every, min(HELD_OUT_PAIRS, len(every)))
+    held = [encode(tokenizer, e) for e in sample]  # encoded once chosen, not all 45k
     used = np.unique(
         np.concatenate([np.asarray(p[0]) for p in pairs + held] + [np.array([tokenizer.pad])])
     )
