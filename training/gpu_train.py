@@ -33,6 +33,31 @@ from training.reader_steps import Plan, mean_loss, train
 SEED = 13
 
 
+def trained(
+    model: Reader,
+    pairs: list,
+    pad: int,
+    plan: Plan,
+    device: str,
+    label: str = "",
+    teacher: Reader | None = None,
+) -> tuple[int, int]:
+    """`model` trained in place (reader_steps.train), its checkpoint in a temporary folder: too
+    big to come back. Returns (steps done, steps planned)."""
+    with tempfile.TemporaryDirectory() as work:
+        return train(
+            model,
+            pairs,
+            pad,
+            plan,
+            Path(work) / "checkpoint.pt",
+            SEED,
+            device,
+            log=lambda m: print(f"{label}{m}", flush=True),
+            teacher=teacher,
+        )
+
+
 def distilled(
     teacher: Reader, tensors: dict, meta: dict, pairs: list, held: list, args: argparse.Namespace
 ) -> tuple[Reader, dict]:
@@ -45,18 +70,7 @@ def distilled(
         args.student_epochs, args.batch, args.lr, args.student_minutes, args.device != "cpu"
     )
     started = time.time()
-    with tempfile.TemporaryDirectory() as work:
-        step, total = train(
-            student,
-            pairs,
-            meta["pad"],
-            plan,
-            Path(work) / "student.pt",
-            SEED,
-            args.device,
-            log=lambda m: print(f"student {m}", flush=True),
-            teacher=teacher,
-        )
+    step, total = trained(student, pairs, meta["pad"], plan, args.device, "student ", teacher)
     return student, {
         "layers": args.student_layers,
         "step": step,
@@ -91,14 +105,14 @@ def main() -> None:
     started = time.time()
     tensors, meta, pairs, held = load(args.bundle)
     if args.init:
-        trained = dict(np.load(args.init))
-        layers = 1 + max(int(k.split(".")[0][1:]) for k in trained if k.startswith("l"))
+        start = dict(np.load(args.init))
+        layers = 1 + max(int(k.split(".")[0][1:]) for k in start if k.startswith("l"))
         if layers != meta["layers"]:
             raise SystemExit(
                 f"{args.init} has {layers} layers, the bundle {meta['layers']}: build the "
                 f"bundle with --layers {layers} (make gpu-bundle GPU_LAYERS={layers})"
             )
-        tensors.update(trained)
+        tensors.update(start)
     model = Reader(tensors, Shape(**meta["shape"]), meta["layers"])
     model.freeze(args.freeze)
     model.to(args.device)
@@ -111,18 +125,8 @@ def main() -> None:
     plan = Plan(args.epochs, args.batch, args.lr, args.minutes, bf16=args.device != "cpu")
     trained_at = time.time()
     step = total = 0  # --epochs 0: the --init reader as it is (a teacher to distil, say)
-    with tempfile.TemporaryDirectory() as work:  # the checkpoint is too big to come back
-        if args.epochs > 0:
-            step, total = train(
-                model,
-                pairs,
-                pad,
-                plan,
-                Path(work) / "checkpoint.pt",
-                SEED,
-                args.device,
-                log=lambda m: print(m, flush=True),
-            )
+    if args.epochs > 0:
+        step, total = trained(model, pairs, pad, plan, args.device)
     seconds = time.time() - trained_at
     after = mean_loss(model, held, pad, args.device)
     report: dict = {}
