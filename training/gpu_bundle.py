@@ -94,14 +94,14 @@ def load_weights(path: Path) -> dict[str, np.ndarray]:
     return tensors
 
 
-def build(layers: int, out: Path, smoke: bool = False) -> dict:
+def build(layers: int, out: Path, smoke: bool = False, mined: Path | None = None) -> dict:
     from store.e5_runtime import shared_tokenizer
     from store.e5_weights import load_e5_file
     from training.reader_pairs import SEED, encode, prepared
 
     file = load_e5_file()
     tokenizer = shared_tokenizer(file)
-    examples, groups = prepared(smoke)
+    examples, groups = prepared(smoke, mined)
     pairs = [encode(tokenizer, e) for e in examples]
     every = [e for group in groups for e in group]
     sample = random.Random(SEED).sample(every, min(HELD_OUT_PAIRS, len(every)))
@@ -190,6 +190,7 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=BUNDLE)
     parser.add_argument("--smoke", action="store_true", help="64 pairs: to try the way there")
     parser.add_argument("--merge", type=Path, help="join a GPU run's parts into --weights")
+    parser.add_argument("--mined", type=Path, help="hard negatives (training/mined_negatives)")
     parser.add_argument(
         "--weights", type=Path, default=ROOT / "assistant" / "models" / "reader.npz"
     )
@@ -197,7 +198,7 @@ def main() -> None:
     if args.merge:
         print(f"{merge(args.merge, args.weights)} tensors written to {args.weights}")
         return
-    meta = build(args.layers, args.out, args.smoke)
+    meta = build(args.layers, args.out, args.smoke, args.mined)
     size = sum(p.stat().st_size for p in args.out.iterdir()) / 2**20
     print(json.dumps(meta, indent=1), f"\n{args.out}: {size:.1f} MiB")
 

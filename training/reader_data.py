@@ -20,7 +20,7 @@ import json
 import random
 import re
 from collections import defaultdict
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -189,7 +189,10 @@ def training_examples(
     seed: int = 13,
     switch: Switch | None = None,
     swapper: Swapper | None = None,
+    mined: Mapping[str, list[tuple[str, str]]] | None = None,
 ) -> Iterator[Example]:
+    """`mined`: per qid, (context, sentence) negatives a trained reader got wrong
+    (training/mined_negatives.py), asked the way the question's other pairs are."""
     rng = random.Random(seed)
     siblings: dict[str, list[str]] = defaultdict(list)
     for r in train:
@@ -238,6 +241,8 @@ def training_examples(
             for paragraph, s in closest_elsewhere(record, pool, 1, rng, OFF_TOPIC_POOL):
                 context = text_before(paragraph, s.start)
                 yield Example(record.qid, record.lang, record.question, context, s.text, 0, None)
+        for context, sentence in (mined or {}).get(record.qid, []):
+            yield Example(record.qid, record.lang, record.question, context, sentence, 0, None)
 
 
 def swapped_negative(

@@ -4,9 +4,11 @@ a GPU machine): the examples of training/reader_data.py, encoded as the engine e
 from __future__ import annotations
 
 import random
+from pathlib import Path
 
 from assistant.reader_input import encode_pair, question_tokens
 from store import E5Tokenizer
+from training import mined_negatives
 from training.code_switch import switched
 from training.gpu_bundle import Pair
 from training.reader_data import (
@@ -21,12 +23,16 @@ from training.swapped_questions import Swapper
 SEED = 13
 
 
-def prepared(smoke: bool = False) -> tuple[list[Example], list[list[Example]]]:
+def prepared(
+    smoke: bool = False, mined: Path | None = None
+) -> tuple[list[Example], list[list[Example]]]:
     """The training examples and the held-out groups (as asked, then code-switched), as every
-    trainer builds them; `smoke`: 64 examples and 8 groups."""
+    trainer builds them; `smoke`: 64 examples and 8 groups; `mined`: a reader's mistakes
+    (training/mined_negatives.py) added as negatives."""
     train, held = split(read_records())
     swapper = Swapper((r.lang, r.title, r.question) for r in train if r.answers)
-    examples = list(training_examples(train, switch=switched, swapper=swapper))
+    hard = mined_negatives.load(mined) if mined else None
+    examples = list(training_examples(train, switch=switched, swapper=swapper, mined=hard))
     groups = [*held_out_groups(held), *held_out_groups(held, switch=switched)]
     if smoke:
         examples, groups = random.Random(SEED).sample(examples, 64), groups[:8]

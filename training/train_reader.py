@@ -95,13 +95,14 @@ def main() -> None:
     parser.add_argument(
         "--init", type=Path, help="start from this checkpoint's model (a .pt of an earlier run)"
     )
+    parser.add_argument("--mined", type=Path, help="hard negatives (training/mined_negatives)")
     parser.add_argument("--work", type=Path, default=WORK)
     parser.add_argument("--output", type=Path, default=OUTPUT)
     args = parser.parse_args()
 
     torch.manual_seed(SEED)
     torch.set_num_threads(args.threads)
-    examples, groups = prepared(args.smoke)
+    examples, groups = prepared(args.smoke, args.mined)
     tokenizer = shared_tokenizer(load_e5_file())
     started = time.time()
     encoded = [encode(tokenizer, e) for e in examples]
